@@ -1,0 +1,414 @@
+"""Exact best-of-n for finite reward laws (THEORY.md B3, B4, B7, B8, B22-B24).
+
+Draw ``n`` samples from a reference law ``p`` on atoms in increasing reward
+order and keep the best: the result has CDF ``F_i**n`` at every atom, so its
+pmf is (B3)
+
+.. math:: q_i = F_i^n - F_{i-1}^n .
+
+Every function takes the law as a :class:`~bonsym.laws.Ranked` or a plain
+sequence of probabilities, and returns
+
+* a SymPy expression with ``exact=True`` (exact inputs; ``n`` an integer, a
+  rational or a SymPy symbol),
+* an :class:`mpmath.mpf` certified to ``dps`` significant digits with
+  ``dps=k`` (computed in Arb balls),
+* a Python float otherwise, computed without the cancellation of the naive
+  ``F**n - Fprev**n``: tails ``1 - F_i`` are summed from the top with
+  compensated summation and ``q_i = exp(n log F_i) * (-expm1(n log(F_{i-1}/F_i)))``
+  with ``log1p`` wherever an argument is near 1.  This stays accurate for
+  ``n`` up to 1e15 and atoms down to 1e-300.
+
+>>> law = Ranked(["1/2", "1/3", "1/6"])
+>>> best_of_n(law, 3).probs
+(Fraction(1, 8), Fraction(49, 108), Fraction(91, 216))
+>>> win_rate_bon(law, 3, exact=True)
+311/432
+>>> round(kl_bon(law, 3), 12)
+0.357275820321
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+
+from .laws import Ranked, as_ranked
+from .numbers import arb_eval, mpf_from_arb, resolve_mode
+from .order import check_n
+from .summation import prefix_suffix
+
+__all__ = [
+    "best_of_n",
+    "kl_bon",
+    "win_rate_bon",
+    "mean_reward_bon",
+    "kl_bon_bound",
+    "win_rate_bound",
+]
+
+#: Largest number of bits an exact result may need before exact mode refuses.
+EXACT_BIT_LIMIT = 2_000_000
+
+
+# ---------------------------------------------------------------------------
+# the float kernel
+
+def _float_kernel(law, n):
+    """Per-atom float64 arrays on the support: q, log q, log p, F, p/T.
+
+    Returns a dict with ``support`` (boolean mask over all atoms) and arrays
+    restricted to the support.
+    """
+    key = ("fk", n)
+    cache = law._cache
+    if key in cache:
+        return cache[key]
+    p_all, _ = law.float_probs()
+    support = p_all > 0
+    p = p_all[support] if not support.all() else p_all
+    P, S, T = prefix_suffix(p)
+    nf = float(n)
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+        # log F_i without cancellation
+        logF = np.empty_like(p)
+        low = P <= S
+        np.log(P / T, out=logF, where=low)
+        np.log1p(-(S / T), out=logF, where=~low)
+        # D_i = log(F_{i-1} / F_i)
+        ratio = p / P
+        D = np.empty_like(p)
+        small = ratio <= 0.5
+        np.log1p(-ratio, out=D, where=small)
+        Pm = np.empty_like(P)
+        Pm[0] = 0.0
+        Pm[1:] = P[:-1]
+        np.log(Pm / P, out=D, where=~small)
+        a = nf * logF
+        M = -np.expm1(nf * D)
+        q = np.exp(a) * M
+        logq = a + np.log(M)
+        pn = p / T
+        logp = np.log(pn)
+    out = {"support": support, "q": q, "logq": logq, "logp": logp, "pn": pn, "F": P / T}
+    if len(cache) < 16:
+        cache[key] = out
+    return out
+
+
+def _full(law, support, values):
+    if support.all():
+        return values
+    out = np.zeros(len(law), dtype=np.float64)
+    out[support] = values
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the exact kernel
+
+def _exact_pmf(law, order):
+    """SymPy pmf entries (zero atoms included) and the Rational probabilities."""
+    import sympy
+
+    if law.kind != "exact":
+        raise TypeError(
+            f"exact=True needs exact probabilities (ints, Fractions, strings like '1/3' or SymPy "
+            f"Rationals); this law holds {law.kind} values: use dps=k for high precision instead"
+        )
+    nn = order.sympy()
+    if order.kind in ("int", "rational"):
+        bits = max(f.denominator.bit_length() + f.numerator.bit_length() for f in law.fractions())
+        if float(order.as_fraction()) * bits > EXACT_BIT_LIMIT:
+            raise ValueError(
+                f"an exact result at n = {order.value} would need about "
+                f"{int(float(order.as_fraction()) * bits)} bits per atom; use dps=k instead"
+            )
+    ps = [sympy.Rational(f.numerator, f.denominator) for f in law.fractions()]
+    qs = []
+    F_prev = sympy.Integer(0)
+    for pi in ps:
+        F = F_prev + pi
+        if pi == 0:
+            qs.append(sympy.Integer(0))
+        elif F_prev == 0:
+            qs.append(F**nn)
+        else:
+            qs.append(F**nn - F_prev**nn)
+        F_prev = F
+    return qs, ps
+
+
+def _prepare(law, n, dps, exact):
+    mode = resolve_mode(dps, exact)
+    law = as_ranked(law)
+    order = check_n(n, symbolic_ok=(mode == "exact"))
+    return mode, law, order
+
+
+def _require_rewards(law, what):
+    if law.rewards is None:
+        raise ValueError(f"{what} needs rewards: build the law as Ranked(probs, rewards=...)")
+
+
+# ---------------------------------------------------------------------------
+# public API
+
+def best_of_n(law, n, *, dps=None):
+    """The best-of-n law: pmf ``F_i**n - F_{i-1}**n`` (THEORY.md B3, B4).
+
+    Exact laws with an integer (or rational) ``n`` stay exact; float laws give
+    a float law; mp laws, or ``dps=k``, give a law of mpf values certified to
+    ``k`` digits.  A real ``n >= 1`` means the law with CDF ``F**n``.
+
+    >>> best_of_n(Ranked(["1/2", "1/2"]), 2).probs
+    (Fraction(1, 4), Fraction(3, 4))
+    >>> best_of_n([0.5, 0.5], 2).probs
+    array([0.25, 0.75])
+    """
+    law = as_ranked(law)
+    order = check_n(n)
+    if dps is None and law.kind == "mp":
+        dps = mpmath.mp.dps
+    if dps is not None:
+        resolve_mode(dps)
+        balls = {}
+
+        def compute(prec):
+            from .balls import bon_balls
+
+            balls["pmf"] = bon_balls(law, order, {"pmf"})["pmf"]
+            worst = None
+            for b in balls["pmf"]:
+                if not b.is_zero() and (worst is None or b.rel_accuracy_bits() < worst.rel_accuracy_bits()):
+                    worst = b
+            return worst
+
+        arb_eval(compute, dps)
+        probs = [mpf_from_arb(b, dps) if not b.is_zero() else mpmath.mpf(0) for b in balls["pmf"]]
+        return Ranked._raw("mp", probs, law.rewards, law.ties)
+    if law.kind == "exact" and order.kind in ("int", "rational") and order.as_fraction().denominator == 1:
+        m = order.value
+        F_prev = Fraction(0)
+        qs = []
+        for f in law.fractions():
+            F = F_prev + f
+            qs.append(F**m - F_prev**m if f else Fraction(0))
+            F_prev = F
+        return Ranked._raw("exact", qs, law.rewards, law.ties)
+    if order.is_one:
+        return Ranked._raw("float", law.float_probs()[0] / law.float_probs()[1], law.rewards, law.ties)
+    k = _float_kernel(law, order.as_float())
+    return Ranked._raw("float", _full(law, k["support"], k["q"]), law.rewards, law.ties)
+
+
+def kl_bon(law, n, *, dps=None, exact=False):
+    """KL(BoN_n(p) || p) = sum_i q_i log(q_i / p_i) (THEORY.md B7).
+
+    Strictly below ``log n - (n-1)/n`` for finite laws and n >= 2 (B8).
+
+    >>> from fractions import Fraction
+    >>> kl_bon([Fraction(1, 2), Fraction(1, 2)], 2, exact=True)
+    -3*log(3)/4 + log(2) + 3*log(3/2)/4
+    >>> print(mpmath.nstr(kl_bon([0.5, 0.5], 2, dps=25), 25))
+    0.1308120359411369591284447
+    """
+    mode, law, order = _prepare(law, n, dps, exact)
+    if mode == "exact":
+        import sympy
+
+        qs, ps = _exact_pmf(law, order)
+        return sympy.Add(*[q * sympy.log(q / p) for q, p in zip(qs, ps) if p != 0])
+    if order.is_one or len(law) == 1:
+        return mpmath.mpf(0) if mode == "mp" else 0.0
+    if mode == "mp":
+        from .balls import bon_balls
+
+        return arb_eval(lambda prec: bon_balls(law, order, {"kl"})["kl"], dps,
+                        extra_bits=_extra_bits(law, order))
+    k = _float_kernel(law, order.as_float())
+    q = k["q"]
+    return float(np.sum(q * (k["logq"] - k["logp"])))
+
+
+def win_rate_bon(law, n, *, dps=None, exact=False):
+    """Win rate of BoN_n(p) against p: P(X > Y) + P(X = Y)/2 (THEORY.md B22, B23).
+
+    ``W_n = sum_i q_i (F_{i-1} + p_i/2)``; at most ``n/(n+1)`` (B24).
+
+    >>> win_rate_bon(["1/2", "1/2"], 3, exact=True)
+    11/16
+    >>> win_rate_bon([0.5, 0.5], 3)
+    0.6875
+    """
+    mode, law, order = _prepare(law, n, dps, exact)
+    if mode == "exact":
+        import sympy
+
+        qs, ps = _exact_pmf(law, order)
+        F, w = sympy.Integer(0), sympy.Integer(0)
+        for q, p in zip(qs, ps):
+            w += q * (F + p / 2)
+            F += p
+        return sympy.simplify(w) if order.kind == "symbolic" else w
+    if order.is_one:
+        return mpmath.mpf(1) / 2 if mode == "mp" else 0.5
+    if mode == "mp":
+        from .balls import bon_balls
+
+        return arb_eval(lambda prec: bon_balls(law, order, {"win"})["win"], dps,
+                        extra_bits=_extra_bits(law, order))
+    k = _float_kernel(law, order.as_float())
+    return float(np.sum(k["q"] * (k["F"] - 0.5 * k["pn"])))
+
+
+def mean_reward_bon(law, n, *, dps=None, exact=False):
+    """Expected reward of BoN_n(p): ``sum_i q_i r_i`` (needs rewards).
+
+    >>> law = Ranked(["1/2", "1/2"], rewards=[0, 1])
+    >>> mean_reward_bon(law, 2, exact=True)
+    3/4
+    >>> mean_reward_bon(Ranked([0.5, 0.5], rewards=[0.0, 1.0]), 2)
+    0.75
+    """
+    mode, law, order = _prepare(law, n, dps, exact)
+    _require_rewards(law, "mean_reward_bon")
+    if mode == "exact":
+        import sympy
+
+        from .numbers import to_sympy
+
+        qs, _ = _exact_pmf(law, order)
+        return sympy.Add(*[q * to_sympy(r) for q, r in zip(qs, law.rewards)])
+    if mode == "mp":
+        from .balls import bon_balls
+
+        exact_value = _cheap_exact_mean(law, order)
+        if exact_value is not None:
+            from .numbers import mpf_of_fraction
+
+            return mpf_of_fraction(exact_value, dps)
+        scale = max(abs(float(r)) for r in law.rewards) or 1.0
+        return arb_eval(lambda prec: bon_balls(law, order, {"mean"})["mean"], dps,
+                        extra_bits=_extra_bits(law, order), abs_scale=scale)
+    if order.is_one:
+        p, T = law.float_probs()
+        return float(np.sum((p / T) * law.float_rewards()))
+    k = _float_kernel(law, order.as_float())
+    r = law.float_rewards()[k["support"]]
+    return float(np.sum(k["q"] * r))
+
+
+def _cheap_exact_mean(law, order, limit=100_000):
+    """The mean as an exact Fraction when n is an integer and that is cheap, else None."""
+    if order.kind != "int":
+        return None
+    fr = law.fractions()
+    bits = max(f.denominator.bit_length() for f in fr)
+    if order.value * bits * len(fr) > limit * 50:
+        return None
+    rs = law.reward_fractions()
+    m = order.value
+    total, F_prev = Fraction(0), Fraction(0)
+    for f, r in zip(fr, rs):
+        F = F_prev + f
+        if f:
+            total += (F**m - F_prev**m) * r
+        F_prev = F
+    return total
+
+
+def _extra_bits(law, order):
+    n = float(order.value) if order.kind != "symbolic" else 1.0
+    return int(math.log2(max(n, 2.0))) + int(math.log2(len(law) + 1)) + 8
+
+
+# ---------------------------------------------------------------------------
+# the continuous (atomless) values: the bounds
+
+def kl_bon_bound(n, *, dps=None, exact=False):
+    """``log n - (n-1)/n``: the KL of continuous best-of-n, an upper bound for every law (B7, B8).
+
+    With a SymPy symbol returns the expression; with a number a float (an mpf
+    with ``dps=k``; a SymPy expression with ``exact=True``).  Accurate near
+    ``n = 1`` (where it is ``(n-1)**2/2 + ...``).
+
+    >>> kl_bon_bound(2)
+    0.19314718055994531
+    >>> import sympy
+    >>> kl_bon_bound(sympy.Symbol("n"))
+    log(n) - (n - 1)/n
+    >>> kl_bon_bound(1 + 2**-30)  # (n-1)**2/2 - 2(n-1)**3/3 + ...
+    4.33680868455672...e-19
+    """
+    sym = _maybe_symbolic(n)
+    if sym is not None:
+        import sympy
+
+        return sympy.log(sym) - (sym - 1) / sym
+    mode = resolve_mode(dps, exact)
+    order = check_n(n, symbolic_ok=False)
+    if mode == "exact":
+        import sympy
+
+        nn = order.sympy()
+        return sympy.log(nn) - (nn - 1) / nn
+    if order.is_one:
+        return mpmath.mpf(0) if mode == "mp" else 0.0
+    if mode == "mp":
+        from .balls import _order_ball
+
+        def compute(prec):
+            t = _order_ball(order) - 1
+            return t.log1p() - t / (1 + t)
+
+        return arb_eval(compute, dps)
+    x = order.as_float()
+    t = x - 1.0
+    if order.kind in ("rational", "mp"):
+        t = float(order.as_fraction() - 1)
+    if t < 0.1:
+        return _kbar_series(t)
+    return math.log1p(t) - t / x
+
+
+def _kbar_series(t):
+    # sum_{k>=2} (-1)^k (k-1)/k t^k, Horner from the top; |t| < 0.1, 40 terms
+    s = 0.0
+    for k in range(40, 1, -1):
+        s = s * t + (-1) ** k * (k - 1) / k
+    return s * t * t
+
+
+def win_rate_bound(n, *, dps=None, exact=False):
+    """``n/(n+1)``: the win rate of continuous best-of-n, an upper bound for every law (B23, B24).
+
+    >>> win_rate_bound(3)
+    0.75
+    >>> import sympy
+    >>> win_rate_bound(sympy.Symbol("n"))
+    n/(n + 1)
+    """
+    sym = _maybe_symbolic(n)
+    if sym is not None:
+        return sym / (sym + 1)
+    mode = resolve_mode(dps, exact)
+    order = check_n(n)
+    if mode == "exact":
+        nn = order.sympy()
+        return nn / (nn + 1)
+    if mode == "mp":
+        f = order.as_fraction()
+        r = f / (f + 1)
+        from .numbers import mpf_of_fraction
+
+        return mpf_of_fraction(r, dps)
+    return order.as_float() / (order.as_float() + 1.0)
+
+
+def _maybe_symbolic(n):
+    if type(n).__module__.startswith("sympy") and getattr(n, "free_symbols", None):
+        return n
+    return None

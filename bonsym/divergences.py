@@ -1,0 +1,127 @@
+"""Divergences and win rate between two laws on the same atoms (THEORY.md B7, B22).
+
+>>> p = Ranked(["1/4", "3/4"]); q = Ranked(["1/2", "1/2"])
+>>> kl(p, q, exact=True)
+-log(2)/4 + 3*log(3/2)/4
+>>> win_rate(p, q, exact=True)
+5/8
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+
+from .laws import Ranked, as_ranked
+from .numbers import arb_eval, mpf_of_fraction, resolve_mode
+
+__all__ = ["kl", "win_rate"]
+
+
+def _pair(p, q):
+    p = as_ranked(p)
+    q = as_ranked(q)
+    if len(p) != len(q):
+        raise ValueError(f"the two laws must live on the same atoms: got {len(p)} and {len(q)} atoms")
+    if p.rewards is not None and q.rewards is not None:
+        same = all(a == b for a, b in zip(p.reward_fractions(), q.reward_fractions()))
+        if not same:
+            raise ValueError("the two laws have different rewards; they must live on the same atoms")
+    return p, q
+
+
+def _require_exact(*laws):
+    for law in laws:
+        if law.kind != "exact":
+            raise TypeError(
+                "exact=True needs exact probabilities (ints, Fractions, strings like '1/3' or SymPy "
+                f"Rationals); got a {law.kind} law: use dps=k for high precision instead"
+            )
+
+
+def kl(p, q, *, dps=None, exact=False):
+    """Kullback-Leibler divergence ``KL(p || q) = sum_i p_i log(p_i / q_i)``.
+
+    Infinite (``inf``, ``mpf('+inf')`` or SymPy ``oo``) when ``p`` charges an
+    atom that ``q`` does not.
+
+    >>> kl([0.5, 0.5], [0.25, 0.75])  # doctest: +ELLIPSIS
+    0.1438410362258...
+    >>> kl([0.5, 0.5], [1.0, 0.0])
+    inf
+    """
+    mode = resolve_mode(dps, exact)
+    p, q = _pair(p, q)
+    if mode == "exact":
+        import sympy
+
+        _require_exact(p, q)
+        terms = []
+        for a, b in zip(p.fractions(), q.fractions()):
+            if a == 0:
+                continue
+            if b == 0:
+                return sympy.oo
+            ra, rb = sympy.Rational(a.numerator, a.denominator), sympy.Rational(b.numerator, b.denominator)
+            terms.append(ra * sympy.log(ra / rb))
+        return sympy.Add(*terms)
+    if mode == "mp":
+        from .balls import kl_ball, law_fmpq
+
+        fp, fq = law_fmpq(p), law_fmpq(q)
+        if any(a != 0 and b == 0 for a, b in zip(fp, fq)):
+            return mpmath.mpf("inf")
+        if all(a == b for a, b in zip(fp, fq)):
+            return mpmath.mpf(0)
+        return arb_eval(lambda prec: kl_ball(fp, fq), dps, extra_bits=int(math.log2(len(p) + 1)) + 8)
+    a, ta = p.float_probs()
+    b, tb = q.float_probs()
+    sup = a > 0
+    if np.any(b[sup] == 0):
+        return math.inf
+    an = a[sup] / ta
+    with np.errstate(under="ignore"):
+        return float(np.sum(an * np.log(an / (b[sup] / tb))))
+
+
+def win_rate(p, q, *, dps=None, exact=False):
+    """Win rate of ``p`` against ``q``: ``P(X > Y) + P(X = Y)/2``, ``X ~ p``, ``Y ~ q``.
+
+    Atoms are compared by their position in reward order, so equality means
+    the same atom (equal rewards are one atom under ``ties="merge"``).  The
+    value is a rational function of the probabilities, so ``dps=k`` returns
+    the exact value rounded to ``k`` digits.
+
+    >>> win_rate([0.5, 0.5], [0.5, 0.5])
+    0.5
+    """
+    mode = resolve_mode(dps, exact)
+    p, q = _pair(p, q)
+    if mode == "exact":
+        import sympy
+
+        _require_exact(p, q)
+        w = _win_fraction(p.fractions(), q.fractions())
+        return sympy.Rational(w.numerator, w.denominator)
+    if mode == "mp":
+        return mpf_of_fraction(_win_fraction(p.fractions(), q.fractions()), dps)
+    a, ta = p.float_probs()
+    b, tb = q.float_probs()
+    from .summation import compensated_cumsum
+
+    Q = compensated_cumsum(b) / tb
+    below = np.concatenate(([0.0], Q[:-1]))
+    return float(np.sum((a / ta) * (below + 0.5 * (b / tb))))
+
+
+def _win_fraction(fp, fq):
+    from fractions import Fraction
+
+    half = Fraction(1, 2)
+    Q = Fraction(0)
+    w = Fraction(0)
+    for a, b in zip(fp, fq):
+        w += a * (Q + b * half)
+        Q += b
+    return w
