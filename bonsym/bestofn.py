@@ -57,10 +57,13 @@ EXACT_BIT_LIMIT = 2_000_000
 # the float kernel
 
 def _float_kernel(law, n):
-    """Per-atom float64 arrays on the support: q, log q, log p, F, p/T.
+    """float64 per-atom quantities of BoN_n on the support of ``law``.
 
-    Returns a dict with ``support`` (boolean mask over all atoms) and arrays
-    restricted to the support.
+    Returns a dict: ``support`` (mask over all atoms), ``start`` (the first
+    support atom whose BoN mass does not underflow; all below have q = 0),
+    and over the support atoms from ``start`` on: ``q``, ``logq``, ``logp``,
+    ``pn`` (= p/T) and ``F``.  No masks in the hot loop: ``F`` increases
+    along the atoms, so the branches (F <= 1/2, n log F > -750) are slices.
     """
     key = ("fk", n)
     cache = law._cache
@@ -68,41 +71,50 @@ def _float_kernel(law, n):
         return cache[key]
     p_all, _ = law.float_probs()
     support = p_all > 0
-    p = p_all[support] if not support.all() else p_all
+    p = p_all if support.all() else p_all[support]
     P, S, T = prefix_suffix(p)
     nf = float(n)
     with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-        # log F_i without cancellation
+        # log F_i: log(P/T) below the median, log1p(-S/T) above it (no cancellation)
+        k = int(np.searchsorted(P, 0.5 * T, side="right"))
         logF = np.empty_like(p)
-        low = P <= S
-        np.log(P / T, out=logF, where=low)
-        np.log1p(-(S / T), out=logF, where=~low)
-        # D_i = log(F_{i-1} / F_i)
-        ratio = p / P
-        D = np.empty_like(p)
-        small = ratio <= 0.5
-        np.log1p(-ratio, out=D, where=small)
-        Pm = np.empty_like(P)
-        Pm[0] = 0.0
-        Pm[1:] = P[:-1]
-        np.log(Pm / P, out=D, where=~small)
-        a = nf * logF
+        logF[:k] = np.log(P[:k] / T)
+        logF[k:] = np.log1p(S[k:] / -T)
+        # atoms whose BoN mass underflows (n log F < -750) form a prefix
+        j = int(np.searchsorted(logF, -750.0 / nf, side="right"))
+        pj, Pj = p[j:], P[j:]
+        # D_i = log(F_{i-1}/F_i) = log1p(-p_i/F_i); where p_i > F_i/2 (at most ~1100
+        # atoms: each at least doubles F) use log(F_{i-1}/F_i) instead
+        ratio = pj / Pj
+        D = np.log1p(-ratio)
+        big = np.flatnonzero(ratio > 0.5)
+        if big.size:
+            idx = big + j
+            prev = np.where(idx > 0, P[np.maximum(idx - 1, 0)], 0.0)
+            D[big] = np.log(prev / P[idx])
+        a = nf * logF[j:]
         M = -np.expm1(nf * D)
         q = np.exp(a) * M
         logq = a + np.log(M)
-        pn = p / T
+        pn = pj / T
         logp = np.log(pn)
-    out = {"support": support, "q": q, "logq": logq, "logp": logp, "pn": pn, "F": P / T}
-    if len(cache) < 16:
-        cache[key] = out
+    out = {"support": support, "start": j, "q": q, "logq": logq, "logp": logp, "pn": pn, "F": Pj / T}
+    if len(cache) > 4:
+        for key_old in [kk for kk in cache if isinstance(kk, tuple) and kk[0] == "fk"]:
+            del cache[key_old]
+    cache[key] = out
     return out
 
 
-def _full(law, support, values):
-    if support.all():
-        return values
+def _full(law, kernel):
+    """The BoN pmf over all atoms (zeros off the support and below ``start``)."""
+    support, j, q = kernel["support"], kernel["start"], kernel["q"]
+    if support.all() and j == 0:
+        return q
+    sup = np.zeros(int(support.sum()), dtype=np.float64)
+    sup[j:] = q
     out = np.zeros(len(law), dtype=np.float64)
-    out[support] = values
+    out[support] = sup
     return out
 
 
@@ -201,7 +213,7 @@ def best_of_n(law, n, *, dps=None):
     if order.is_one:
         return Ranked._raw("float", law.float_probs()[0] / law.float_probs()[1], law.rewards, law.ties)
     k = _float_kernel(law, order.as_float())
-    return Ranked._raw("float", _full(law, k["support"], k["q"]), law.rewards, law.ties)
+    return Ranked._raw("float", _full(law, k), law.rewards, law.ties)
 
 
 def kl_bon(law, n, *, dps=None, exact=False):
@@ -226,7 +238,7 @@ def kl_bon(law, n, *, dps=None, exact=False):
     if mode == "mp":
         from .balls import bon_balls
 
-        return arb_eval(lambda prec: bon_balls(law, order, {"kl"})["kl"], dps,
+        return arb_eval(lambda prec: bon_balls(law, order, {"kl"}, prec)["kl"], dps,
                         extra_bits=_extra_bits(law, order))
     k = _float_kernel(law, order.as_float())
     q = k["q"]
@@ -258,7 +270,7 @@ def win_rate_bon(law, n, *, dps=None, exact=False):
     if mode == "mp":
         from .balls import bon_balls
 
-        return arb_eval(lambda prec: bon_balls(law, order, {"win"})["win"], dps,
+        return arb_eval(lambda prec: bon_balls(law, order, {"win"}, prec)["win"], dps,
                         extra_bits=_extra_bits(law, order))
     k = _float_kernel(law, order.as_float())
     return float(np.sum(k["q"] * (k["F"] - 0.5 * k["pn"])))
@@ -280,6 +292,9 @@ def mean_reward_bon(law, n, *, dps=None, exact=False):
 
         from .numbers import to_sympy
 
+        if not all(isinstance(r, Fraction) for r in law.rewards):
+            raise TypeError("exact=True needs exact rewards (ints, Fractions, strings like '1/3' "
+                            "or SymPy Rationals); got float rewards: use dps=k instead")
         qs, _ = _exact_pmf(law, order)
         return sympy.Add(*[q * to_sympy(r) for q, r in zip(qs, law.rewards)])
     if mode == "mp":
@@ -291,13 +306,13 @@ def mean_reward_bon(law, n, *, dps=None, exact=False):
 
             return mpf_of_fraction(exact_value, dps)
         scale = max(abs(float(r)) for r in law.rewards) or 1.0
-        return arb_eval(lambda prec: bon_balls(law, order, {"mean"})["mean"], dps,
+        return arb_eval(lambda prec: bon_balls(law, order, {"mean"}, prec)["mean"], dps,
                         extra_bits=_extra_bits(law, order), abs_scale=scale)
     if order.is_one:
         p, T = law.float_probs()
         return float(np.sum((p / T) * law.float_rewards()))
     k = _float_kernel(law, order.as_float())
-    r = law.float_rewards()[k["support"]]
+    r = law.float_rewards()[k["support"]][k["start"]:]
     return float(np.sum(k["q"] * r))
 
 

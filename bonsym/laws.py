@@ -56,7 +56,7 @@ def _classify(values, what):
         if values.dtype.kind in "fc":
             if values.dtype.kind == "c":
                 raise TypeError(f"{what} must be real, got complex values")
-            return "float", [float(v) for v in values]
+            return "float", np.array(values, dtype=np.float64)
         if values.dtype.kind in "iu":
             return "exact", [Fraction(int(v)) for v in values]
         if values.dtype.kind == "b":
@@ -89,30 +89,39 @@ def _classify(values, what):
         kind = "mp"
     else:
         kind = "exact"
+    if kind == "float":
+        return kind, np.array([float(v) for v in items], dtype=np.float64)
     out = []
     for i, v in enumerate(items):
         if kind == "exact":
             out.append(as_fraction(v, f"{what}[{i}]"))
-        elif kind == "mp":
-            out.append(v if isinstance(v, mpmath.mpf) else mpmath.mpf(to_fraction_any(v).numerator)
-                       / to_fraction_any(v).denominator)
         else:
-            out.append(float(v))
+            out.append(v if isinstance(v, mpmath.mpf) else _mpf_exactish(to_fraction_any(v)))
     return kind, out
 
 
+def _mpf_exactish(f):
+    return mpmath.mpf(f.numerator) / f.denominator
+
+
 def _check_finite_nonneg(kind, vals, what):
+    if kind == "float":
+        bad = ~np.isfinite(vals) | (vals < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            _report_bad(float(vals[i]), f"{what}[{i}]")
+        return
     for i, v in enumerate(vals):
-        if kind == "float":
-            if math.isnan(v):
-                raise ValueError(f"{what}[{i}] is NaN; probabilities must be finite and >= 0")
-            if math.isinf(v):
-                raise ValueError(f"{what}[{i}] is infinite; probabilities must be finite and >= 0")
-        elif kind == "mp":
-            if mpmath.isnan(v) or mpmath.isinf(v):
-                raise ValueError(f"{what}[{i}] = {v} is not finite; probabilities must be finite and >= 0")
-        if v < 0:
-            raise ValueError(f"{what}[{i}] = {v} is negative; probabilities must be >= 0")
+        if (kind == "mp" and not mpmath.isfinite(v)) or v < 0:
+            _report_bad(v, f"{what}[{i}]")
+
+
+def _report_bad(v, where):
+    if v != v:
+        raise ValueError(f"{where} is NaN; probabilities must be finite and >= 0")
+    if v in (math.inf, -math.inf) or (isinstance(v, mpmath.mpf) and mpmath.isinf(v)):
+        raise ValueError(f"{where} is infinite; probabilities must be finite and >= 0")
+    raise ValueError(f"{where} = {v} is negative; probabilities must be >= 0")
 
 
 class Ranked:
@@ -152,7 +161,7 @@ class Ranked:
         if ties not in _TIES:
             raise ValueError(f"ties must be 'ordered' or 'merge', got {ties!r}")
         kind, p = _classify(probs, "probs")
-        if not p:
+        if len(p) == 0:
             raise ValueError("a law needs at least one atom; got empty probs")
         _check_finite_nonneg(kind, p, "probs")
         r = None
@@ -161,12 +170,19 @@ class Ranked:
             rkind, r = _classify(rewards, "rewards")
             if len(r) != len(p):
                 raise ValueError(f"rewards has {len(r)} entries but probs has {len(p)}; give one reward per atom")
-            for i, v in enumerate(r):
-                if (rkind == "float" and not math.isfinite(v)) or (rkind == "mp" and not mpmath.isfinite(v)):
-                    raise ValueError(f"rewards[{i}] = {v} is not finite; rewards must be finite numbers")
-            order = sorted(range(len(p)), key=lambda i: r[i])  # stable
-            p = [p[i] for i in order]
-            r = [r[i] for i in order]
+            if rkind == "float":
+                bad = ~np.isfinite(r)
+                if bad.any():
+                    i = int(np.flatnonzero(bad)[0])
+                    raise ValueError(f"rewards[{i}] = {r[i]} is not finite; rewards must be finite numbers")
+                order = np.argsort(r, kind="stable")
+            else:
+                for i, v in enumerate(r):
+                    if rkind == "mp" and not mpmath.isfinite(v):
+                        raise ValueError(f"rewards[{i}] = {v} is not finite; rewards must be finite numbers")
+                order = sorted(range(len(p)), key=lambda i: r[i])  # stable
+            p = p[order] if kind == "float" else [p[i] for i in order]
+            r = r[order] if rkind == "float" else [r[i] for i in order]
             if ties == "merge":
                 p, r = _merge(kind, p, r)
         total = _exact_total(kind, p)
@@ -263,7 +279,7 @@ class Ranked:
                 p = np.asarray(self.probs)
             else:
                 p = np.array([float(x) for x in self.probs], dtype=np.float64)
-            self._cache["float"] = (p, math.fsum(p))
+            self._cache["float"] = (p, _exact_total("float", p))
         return self._cache["float"]
 
     def float_rewards(self):
@@ -288,7 +304,9 @@ def _exact_total(kind, p):
     if kind == "exact":
         return sum(p, Fraction(0))
     if kind == "float":
-        return math.fsum(p)
+        from .summation import compensated_cumsum
+
+        return float(compensated_cumsum(p)[-1])
     return mpmath.fsum(p)
 
 
@@ -307,26 +325,28 @@ def _check_sum(kind, total):
 
 
 def _normalized(kind, p, total):
-    if kind == "exact":
-        return [x / total for x in p]
+    if kind == "float":
+        return p / total
     return [x / total for x in p]
 
 
 def _merge(kind, p, r):
-    mp_, mr = [], []
-    for pi, ri in zip(p, r):
-        if mr and ri == mr[-1]:
-            mp_[-1].append(pi)
-        else:
-            mp_.append([pi])
-            mr.append(ri)
+    """Merge runs of equal (sorted) rewards into one atom each."""
+    n = len(r)
+    starts = [0] + [i for i in range(1, n) if r[i] != r[i - 1]]
+    ends = starts[1:] + [n]
     if kind == "float":
-        merged = [math.fsum(g) for g in mp_]
+        from .summation import compensated_cumsum
+
+        merged = np.array([float(compensated_cumsum(p[a:b])[-1]) for a, b in zip(starts, ends)])
     elif kind == "mp":
-        merged = [mpmath.fsum(g) for g in mp_]
+        merged = [mpmath.fsum(p[a:b]) for a, b in zip(starts, ends)]
     else:
-        merged = [sum(g, Fraction(0)) for g in mp_]
-    return merged, mr
+        merged = [sum(p[a:b], Fraction(0)) for a, b in zip(starts, ends)]
+    rr = [r[a] for a in starts]
+    if isinstance(r, np.ndarray):
+        rr = np.array(rr, dtype=np.float64)
+    return merged, rr
 
 
 def as_ranked(law):

@@ -215,7 +215,7 @@ def arb_eval(compute, dps, *, abs_scale=None, max_doublings=8, extra_bits=0):
     from flint import ctx
 
     target = prec_for_dps(dps) + 4
-    prec = target + 30 + int(extra_bits)
+    prec = target + 10 + int(extra_bits)
     last = None
     for attempt in range(max_doublings + 1):
         with _ARB_LOCK:

@@ -101,7 +101,9 @@ def check_n(n, *, symbolic_ok=False):
         if mpmath.isint(n):
             return Order(int(n), "int")
         return Order(n, "mp")
-    if isinstance(n, (Fraction, str)):
+    if isinstance(n, str):
+        raise TypeError(f"n must be a number >= 1, got the string {n!r}")
+    if isinstance(n, Fraction):
         f = as_fraction(n, "n")
         if f < 1:
             raise ValueError(f"n must be >= 1 (the number of samples), got {f}")
