@@ -38,7 +38,7 @@ import numpy as np
 from .laws import Ranked, as_ranked
 from .numbers import arb_eval, mpf_from_arb, resolve_mode
 from .order import check_n
-from .summation import prefix_suffix
+from .summation import compensated_cumsum, suffix_sums
 
 __all__ = [
     "best_of_n",
@@ -61,49 +61,112 @@ def _float_kernel(law, n):
 
     Returns a dict: ``support`` (mask over all atoms), ``start`` (the first
     support atom whose BoN mass does not underflow; all below have q = 0),
-    and over the support atoms from ``start`` on: ``q``, ``logq``, ``logp``,
-    ``pn`` (= p/T) and ``F``.  No masks in the hot loop: ``F`` increases
-    along the atoms, so the branches (F <= 1/2, n log F > -750) are slices.
+    and over the support atoms from ``start`` on: ``q``, ``lr`` = log(q/p),
+    ``pn`` (= p/T) and ``F``.  No masks in the hot path: ``F`` increases
+    along the atoms, so the branches (F <= 1/2, n log F > -750) are slices;
+    temporaries are reused in place (allocation dominates at 1e6 atoms).
     """
     key = ("fk", n)
     cache = law._cache
     if key in cache:
         return cache[key]
-    p_all, _ = law.float_probs()
+    p_all = law.float_array()
     support = p_all > 0
     p = p_all if support.all() else p_all[support]
-    P, S, T = prefix_suffix(p)
+    P = compensated_cumsum(p)
+    T = float(P[-1])
     nf = float(n)
     with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-        # log F_i: log(P/T) below the median, log1p(-S/T) above it (no cancellation)
-        k = int(np.searchsorted(P, 0.5 * T, side="right"))
-        logF = np.empty_like(p)
-        logF[:k] = np.log(P[:k] / T)
-        logF[k:] = np.log1p(S[k:] / -T)
-        # atoms whose BoN mass underflows (n log F < -750) form a prefix
-        j = int(np.searchsorted(logF, -750.0 / nf, side="right"))
-        pj, Pj = p[j:], P[j:]
-        # D_i = log(F_{i-1}/F_i) = log1p(-p_i/F_i); where p_i > F_i/2 (at most ~1100
-        # atoms: each at least doubles F) use log(F_{i-1}/F_i) instead
-        ratio = pj / Pj
-        D = np.log1p(-ratio)
-        big = np.flatnonzero(ratio > 0.5)
-        if big.size:
-            idx = big + j
-            prev = np.where(idx > 0, P[np.maximum(idx - 1, 0)], 0.0)
-            D[big] = np.log(prev / P[idx])
-        a = nf * logF[j:]
-        M = -np.expm1(nf * D)
-        q = np.exp(a) * M
-        logq = a + np.log(M)
-        pn = pj / T
-        logp = np.log(pn)
-    out = {"support": support, "start": j, "q": q, "logq": logq, "logp": logp, "pn": pn, "F": Pj / T}
-    if len(cache) > 4:
-        for key_old in [kk for kk in cache if isinstance(kk, tuple) and kk[0] == "fk"]:
-            del cache[key_old]
+        F = np.divide(P, T)
+        pn = np.divide(p, T)
+        if nf in (2.0, 3.0, 4.0):
+            out = _float_small_power(int(nf), F, pn)
+        else:
+            out = _float_any_power(nf, p, P, T, F, pn)
+    out["support"] = support
+    for key_old in [kk for kk in cache if isinstance(kk, tuple) and kk[0] == "fk"][:-1]:
+        del cache[key_old]
     cache[key] = out
     return out
+
+
+def _float_small_power(n, F, pn):
+    """n = 2, 3, 4: q/p = h_{n-1}(F, G), G = F - p, a sum of positive terms (no cancellation)."""
+    G = np.subtract(F, pn)
+    np.maximum(G, 0.0, out=G)
+    if n == 2:
+        r = np.add(F, G)
+    elif n == 3:
+        r = np.multiply(F, F)
+        r += F * G
+        r += G * G
+    else:  # (F^4 - G^4)/(F - G) = (F + G)(F^2 + G^2)
+        r = np.multiply(F, F)
+        np.multiply(G, G, out=G)
+        r += G
+        r *= F + np.sqrt(G)
+    q = np.multiply(pn, r)
+    lr = np.log(r, out=r)
+    return {"start": 0, "q": q, "lr": lr, "pn": pn, "F": F}
+
+
+def _float_any_power(nf, p, P, T, F, pn):
+    """Any real n = 1 + h, written so that nothing cancels, even as h -> 0.
+
+    With ``D_i = log(F_{i-1}/F_i)``, ``e^D = G/F`` and ``expm1(D) = -p/F``:
+
+    .. math:: \\log\\frac{q_i}{p_i} = h\\log F_i + \\log1p\\Big(-\\frac{G_i}{p_i}\\,\\mathrm{expm1}(h D_i)\\Big),
+              \\qquad q_i = p_i\\, e^{\\log(q_i/p_i)} .
+
+    Both terms are computed to full relative accuracy (``-G expm1(hD)/p`` is a
+    product of positive factors), so ``lr = log(q/p)`` is accurate to a few
+    ulps of its terms and ``q`` to a few ulps of itself.
+    """
+    h = nf - 1.0
+    # log F_i: log(F) below the median, log1p(-S/T) above it (no cancellation)
+    k = int(np.searchsorted(P, 0.5 * T, side="right"))
+    logF = np.empty_like(p)
+    np.log(F[:k], out=logF[:k])
+    # tails 1 - F_i summed from the top (compensated), only where F > 1/2
+    np.divide(suffix_sums(p[k:]), -T, out=logF[k:])
+    np.log1p(logF[k:], out=logF[k:])
+    # atoms whose BoN mass underflows (q_i <= F_i^n < e^-750) form a prefix
+    j = int(np.searchsorted(logF, -750.0 / nf, side="right"))
+    pj, Pj, pn, F, logF = p[j:], P[j:], pn[j:], F[j:], logF[j:]
+    Gj = np.empty_like(Pj)
+    Gj[1:] = P[j:-1]
+    Gj[0] = P[j - 1] if j > 0 else 0.0
+    # D_i = log1p(-p_i/F_i); where p_i > F_i/2 (at most ~1100 atoms: each at
+    # least doubles F) use log(F_{i-1}/F_i) instead
+    D = np.divide(pj, Pj)
+    big = np.flatnonzero(D > 0.5)
+    np.negative(D, out=D)
+    np.log1p(D, out=D)
+    if big.size:
+        D[big] = np.log(Gj[big] / Pj[big])
+    # y = -G expm1(h D) / p
+    D *= h
+    y = np.expm1(D, out=D)
+    y *= Gj
+    np.divide(y, pj, out=y)
+    np.negative(y, out=y)
+    lr = np.log1p(y, out=y)
+    logF *= h
+    lr += logF
+    q = np.exp(lr)
+    q *= pn
+    return {"start": j, "q": q, "lr": lr, "pn": pn, "F": F}
+
+
+def _kl_from_kernel(k, h):
+    """KL = sum q lr; near n = 1 as the sum of non-negative terms p phi(q/p - 1)."""
+    if h >= 0.5:
+        return float(np.dot(k["q"], k["lr"]))
+    from .divergences import phi_relative
+
+    lr = k["lr"]
+    d = np.expm1(lr)
+    return float(np.dot(k["pn"], phi_relative(d, lr)))
 
 
 def _full(law, kernel):
@@ -241,8 +304,7 @@ def kl_bon(law, n, *, dps=None, exact=False):
         return arb_eval(lambda prec: bon_balls(law, order, {"kl"}, prec)["kl"], dps,
                         extra_bits=_extra_bits(law, order))
     k = _float_kernel(law, order.as_float())
-    q = k["q"]
-    return float(np.sum(q * (k["logq"] - k["logp"])))
+    return _kl_from_kernel(k, order.as_float() - 1.0)
 
 
 def win_rate_bon(law, n, *, dps=None, exact=False):
@@ -273,7 +335,7 @@ def win_rate_bon(law, n, *, dps=None, exact=False):
         return arb_eval(lambda prec: bon_balls(law, order, {"win"}, prec)["win"], dps,
                         extra_bits=_extra_bits(law, order))
     k = _float_kernel(law, order.as_float())
-    return float(np.sum(k["q"] * (k["F"] - 0.5 * k["pn"])))
+    return float(np.dot(k["q"], k["F"] - 0.5 * k["pn"]))
 
 
 def mean_reward_bon(law, n, *, dps=None, exact=False):
@@ -313,7 +375,7 @@ def mean_reward_bon(law, n, *, dps=None, exact=False):
         return float(np.sum((p / T) * law.float_rewards()))
     k = _float_kernel(law, order.as_float())
     r = law.float_rewards()[k["support"]][k["start"]:]
-    return float(np.sum(k["q"] * r))
+    return float(np.dot(k["q"], r))
 
 
 def _cheap_exact_mean(law, order, limit=100_000):

@@ -272,6 +272,12 @@ class Ranked:
             return None
         return tuple(to_fraction_any(x) for x in self.rewards)
 
+    def float_array(self):
+        """The probabilities as a float64 array (not normalised; see :meth:`float_probs`)."""
+        if self.kind == "float":
+            return np.asarray(self.probs)
+        return self.float_probs()[0]
+
     def float_probs(self):
         """``(p, T)``: float64 probabilities and their (compensated) total."""
         if "float" not in self._cache:
@@ -279,7 +285,7 @@ class Ranked:
                 p = np.asarray(self.probs)
             else:
                 p = np.array([float(x) for x in self.probs], dtype=np.float64)
-            self._cache["float"] = (p, _exact_total("float", p))
+            self._cache["float"] = (p, _exact_total("float", p, accurate=True))
         return self._cache["float"]
 
     def float_rewards(self):
@@ -300,13 +306,16 @@ class Ranked:
         return tuple(out)
 
 
-def _exact_total(kind, p):
+def _exact_total(kind, p, accurate=False):
+    """The sum of the probabilities: exact, mpf, or float (pairwise; compensated if ``accurate``)."""
     if kind == "exact":
         return sum(p, Fraction(0))
     if kind == "float":
-        from .summation import compensated_cumsum
+        if accurate:
+            from .summation import compensated_cumsum
 
-        return float(compensated_cumsum(p)[-1])
+            return float(compensated_cumsum(p)[-1])
+        return float(np.sum(p))
     return mpmath.fsum(p)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["compensated_cumsum", "prefix_suffix"]
+__all__ = ["compensated_cumsum", "prefix_suffix", "suffix_sums"]
 
 
 def compensated_cumsum(x):
@@ -32,15 +32,16 @@ def compensated_cumsum(x):
     if x.size < 2:
         return s
     a = s[:-1]
-    b = x[1:]
     t = s[1:]
-    # TwoSum: err = (a + b) - t exactly
-    bp = t - a
-    ap = t - bp
-    err = (a - ap) + (b - bp)
-    out = s.copy()
-    out[1:] += np.cumsum(err)
-    return out
+    # TwoSum of the k-th addition a + b -> t: err = (a - (t - (t - a))) + (b - (t - a)), exactly
+    bp = np.subtract(t, a)
+    ap = np.subtract(t, bp)
+    np.subtract(a, ap, out=ap)
+    np.subtract(x[1:], bp, out=bp)
+    np.add(ap, bp, out=ap)
+    np.cumsum(ap, out=ap)
+    t += ap
+    return s
 
 
 def prefix_suffix(p):
@@ -48,13 +49,21 @@ def prefix_suffix(p):
 
     ``P[i] = p[0] + ... + p[i]``, ``S[i] = p[i+1] + ... + p[-1]`` (taken from
     the top, so small tails keep their relative accuracy), ``T = P[-1]``.
+
+    >>> P, S, T = prefix_suffix([0.25, 0.25, 0.5])
+    >>> P.tolist(), S.tolist(), T
+    ([0.25, 0.5, 1.0], [0.75, 0.5, 0.0], 1.0)
     """
     p = np.asarray(p, dtype=np.float64)
     P = compensated_cumsum(p)
-    rev = compensated_cumsum(p[::-1])[::-1]  # rev[i] = p[i] + ... + p[-1]
+    return P, suffix_sums(p), (float(P[-1]) if p.size else 0.0)
+
+
+def suffix_sums(p):
+    """Exclusive tail sums ``S[i] = p[i+1] + ... + p[-1]``, compensated, from the top."""
+    p = np.asarray(p, dtype=np.float64)
     S = np.empty_like(p)
-    S[:-1] = rev[1:]
     if p.size:
         S[-1] = 0.0
-    T = float(P[-1]) if p.size else 0.0
-    return P, S, T
+        S[:-1] = compensated_cumsum(p[:0:-1])[::-1]
+    return S
