@@ -326,7 +326,7 @@ def win_rate_bon(law, n, *, dps=None, exact=False):
         for q, p in zip(qs, ps):
             w += q * (F + p / 2)
             F += p
-        return sympy.simplify(w) if order.kind == "symbolic" else w
+        return w
     if order.is_one:
         return mpmath.mpf(1) / 2 if mode == "mp" else 0.5
     if mode == "mp":
