@@ -24,6 +24,16 @@ def _describe(inst):
     return {"probs": [str(f) for f in law.fractions()], "n": n}
 
 
+def over_laws(margin, *, strict=False, orders=ORDERS):
+    """A check of ``margin(law, n, dps) >= 0`` (``> 0`` if strict) over seeded laws and orders."""
+
+    def check(dps, seed):
+        return check_on_instances(lambda inst, d: margin(inst[0], inst[1], d), _instances(seed, orders),
+                                  dps=dps, strict=strict, describe=_describe)
+
+    return check
+
+
 @register(
     name="beirami.kl_bound",
     statement="KL(BoN_n(p) || p) < log n - (n-1)/n for every finite law p and n >= 2 (strict)",
@@ -32,9 +42,7 @@ def _describe(inst):
     asserted_by="Beirami et al. 2024, Thm 3.1",
 )
 def _kl_bound(dps, seed):
-    return check_on_instances(
-        lambda inst, d: kl_bon_bound(inst[1], dps=d) - kl_bon(inst[0], inst[1], dps=d),
-        _instances(seed), dps=dps, strict=True, describe=_describe)
+    return over_laws(lambda law, n, d: kl_bon_bound(n, dps=d) - kl_bon(law, n, dps=d), strict=True)(dps, seed)
 
 
 @register(
@@ -69,9 +77,8 @@ def _kl_equality(dps, seed):
     asserted_by="Beirami et al. 2024, Thm 5.3",
 )
 def _win_rate_bound(dps, seed):
-    return check_on_instances(
-        lambda inst, d: win_rate_bound(inst[1], dps=d) - win_rate_bon(inst[0], inst[1], dps=d),
-        _instances(seed), dps=dps, strict=True, describe=_describe)
+    return over_laws(lambda law, n, d: win_rate_bound(n, dps=d) - win_rate_bon(law, n, dps=d),
+                     strict=True)(dps, seed)
 
 
 @register(
@@ -82,9 +89,8 @@ def _win_rate_bound(dps, seed):
     asserted_by="Beirami et al. 2024, Sec. 5",
 )
 def _win_rate_half(dps, seed):
-    return check_on_instances(
-        lambda inst, d: win_rate_bon(inst[0], inst[1], dps=d) - Fraction(1, 2),
-        _instances(seed, orders=(1, 2, 5, 50)), dps=dps, describe=_describe)
+    return over_laws(lambda law, n, d: win_rate_bon(law, n, dps=d) - Fraction(1, 2),
+                     orders=(1, 2, 5, 50))(dps, seed)
 
 
 @register(
