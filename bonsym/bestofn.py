@@ -38,7 +38,7 @@ import numpy as np
 from .laws import Ranked, as_ranked
 from .numbers import arb_eval, mpf_from_arb, resolve_mode
 from .order import check_n
-from .summation import compensated_cumsum, suffix_sums
+from .cdf import float_cdf
 
 __all__ = [
     "best_of_n",
@@ -70,20 +70,16 @@ def _float_kernel(law, n):
     cache = law._cache
     if key in cache:
         return cache[key]
-    p_all = law.float_array()
-    support = p_all > 0
-    p = p_all if support.all() else p_all[support]
-    P = compensated_cumsum(p)
-    T = float(P[-1])
+    cdf = float_cdf(law)
     nf = float(n)
     with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-        F = np.divide(P, T)
-        pn = np.divide(p, T)
+        F = cdf.F
+        pn = np.divide(cdf.p, cdf.T)
         if nf in (2.0, 3.0, 4.0):
             out = _float_small_power(int(nf), F, pn)
         else:
-            out = _float_any_power(nf, p, P, T, F, pn)
-    out["support"] = support
+            out = _float_any_power(nf, cdf, F, pn)
+    out["support"] = cdf.support
     for key_old in [kk for kk in cache if isinstance(kk, tuple) and kk[0] == "fk"][:-1]:
         del cache[key_old]
     cache[key] = out
@@ -110,7 +106,7 @@ def _float_small_power(n, F, pn):
     return {"start": 0, "q": q, "lr": lr, "pn": pn, "F": F}
 
 
-def _float_any_power(nf, p, P, T, F, pn):
+def _float_any_power(nf, cdf, F, pn):
     """Any real n = 1 + h, written so that nothing cancels, even as h -> 0.
 
     With ``D_i = log(F_{i-1}/F_i)``, ``e^D = G/F`` and ``expm1(D) = -p/F``:
@@ -123,27 +119,12 @@ def _float_any_power(nf, p, P, T, F, pn):
     ulps of its terms and ``q`` to a few ulps of itself.
     """
     h = nf - 1.0
-    # log F_i: log(F) below the median, log1p(-S/T) above it (no cancellation)
-    k = int(np.searchsorted(P, 0.5 * T, side="right"))
-    logF = np.empty_like(p)
-    np.log(F[:k], out=logF[:k])
-    # tails 1 - F_i summed from the top (compensated), only where F > 1/2
-    np.divide(suffix_sums(p[k:]), -T, out=logF[k:])
-    np.log1p(logF[k:], out=logF[k:])
+    logF = cdf.log_F()
     # atoms whose BoN mass underflows (q_i <= F_i^n < e^-750) form a prefix
     j = int(np.searchsorted(logF, -750.0 / nf, side="right"))
-    pj, Pj, pn, F, logF = p[j:], P[j:], pn[j:], F[j:], logF[j:]
-    Gj = np.empty_like(Pj)
-    Gj[1:] = P[j:-1]
-    Gj[0] = P[j - 1] if j > 0 else 0.0
-    # D_i = log1p(-p_i/F_i); where p_i > F_i/2 (at most ~1100 atoms: each at
-    # least doubles F) use log(F_{i-1}/F_i) instead
-    D = np.divide(pj, Pj)
-    big = np.flatnonzero(D > 0.5)
-    np.negative(D, out=D)
-    np.log1p(D, out=D)
-    if big.size:
-        D[big] = np.log(Gj[big] / Pj[big])
+    pj, pn, F, logF = cdf.p[j:], pn[j:], F[j:], logF[j:]
+    Gj = cdf.prev(j)
+    D = cdf.log_steps(j, Gj)
     # y = -G expm1(h D) / p
     D *= h
     y = np.expm1(D, out=D)

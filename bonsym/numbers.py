@@ -226,8 +226,9 @@ def arb_eval(compute, dps, *, abs_scale=None, max_doublings=8, extra_bits=0):
             finally:
                 ctx.prec = old
         last = val
-        if val.is_nan() if hasattr(val, "is_nan") else False:
-            raise ArithmeticError("the computation produced NaN in interval arithmetic")
+        if val.is_nan():  # e.g. a log of a ball that still contains 0: more precision
+            prec *= 2
+            continue
         if val.is_finite() and not val.contains(0) and val.rel_accuracy_bits() >= target:
             return mpf_from_arb(val, dps)
         if val.is_finite() and val.is_exact() and val.is_zero():
@@ -237,6 +238,6 @@ def arb_eval(compute, dps, *, abs_scale=None, max_doublings=8, extra_bits=0):
             return mpf_from_arb(val, dps)
         prec *= 2
     raise ArithmeticError(
-        f"could not certify {dps} digits (last enclosure {last.str(20)}); "
+        f"could not certify {dps} digits (last enclosure {last.str(20) if not last.is_nan() else 'nan'}); "
         "the value may be zero or the input ill-conditioned"
     )

@@ -1,0 +1,194 @@
+"""Per-atom gaps of best-of-n to its continuous values, derived by SymPy (THEORY.md B10, B24, B26).
+
+For an atom ``(a, b]`` of the reference CDF, write ``t = a/b = e^{-h}``.
+
+* KL (B10): the atom's share of ``log n - (n-1)/n - KL`` is ``b^n G(h, n)`` with
+  ``G = (1-t^n) log(n(1-t)/(1-t^n)) - (n-1)(1-t^n)/n - (n-1) t^n log t``.
+* Win rate (B24): the atom's share of ``n/(n+1) - W`` is ``b^{n+1} W(h, n)`` with
+  ``W = n/(n+1) (1 - t^{n+1}) - (1+t)/2 (1 - t^n)``.
+
+Both are sums of terms of size ``O(nh)`` that cancel to ``O(h^3)`` on thin
+atoms, so the float path evaluates them from their Taylor series in ``h``,
+whose coefficients are polynomials in ``n``.  SymPy derives those series here
+from the definitions (with guidance: the KL gap is split into
+``log((1-e^{-y})/y)`` series in one variable, which SymPy expands quickly,
+instead of a two-variable series it cannot finish), and the coefficients are
+cached on disk (:mod:`bonsym.derive.cache`).
+"""
+from __future__ import annotations
+
+from .cache import cached
+from .core import Derivation
+
+__all__ = ["kl_atom_gap_derivation", "win_atom_gap_derivation", "series_coefficients", "SERIES_ORDER"]
+
+#: number of Taylor terms kept (h^0 .. h^(SERIES_ORDER-1)); used for n h <= 1
+SERIES_ORDER = 30
+
+
+def _symbols():
+    import sympy
+
+    return (sympy.Symbol("n", positive=True), sympy.Symbol("h", positive=True),
+            sympy.Symbol("t", positive=True), sympy.Symbol("u", positive=True),
+            sympy.Symbol("a", positive=True), sympy.Symbol("b", positive=True))
+
+
+def kl_atom_gap_derivation(order=SERIES_ORDER):
+    """Derive the KL gap of one atom and its series in ``h`` (THEORY.md B10)."""
+    import sympy
+    from sympy import exp, log
+
+    n, h, t, u, a, b = _symbols()
+    d = Derivation("kl_atom_gap", "The KL gap of one atom of best-of-n", "B10")
+    f = n * u ** (n - 1)
+    m = b**n - a**n
+    d.define(sympy.Integral(f * log(f), (u, a, b)) - m * log(m / (b - a)),
+             "share of the atom [a, b] in log n - (n-1)/n - KL: the continuous KL restricted to the atom "
+             "minus the atom's term q log(q/p), with q = b^n - a^n, p = b - a (B7, B10)")
+    integrand = sympy.expand_log(f * log(f), force=True)
+    antider = sympy.integrate(sympy.expand(integrand), u)
+    closed = sympy.expand(antider.subs(u, b) - antider.subs(u, a)) - m * log(m / (b - a))
+    d.step(closed, "=", "SymPy integrates n u^(n-1) (log n + (n-1) log u) on [a, b]", check="symbolic")
+    scaled = sympy.expand_log(sympy.expand(closed.subs(a, t * b) / b**n), force=True)
+    G_text = ((1 - t**n) * log(n * (1 - t) / (1 - t**n)) - (n - 1) * (1 - t**n) / n
+              - (n - 1) * t**n * log(t))
+    d.step(b**n * G_text, "=", "substitute a = t b and divide by b^n (scale invariance)",
+           check=_numeric_identity(scaled, G_text, (n, t)))
+    x = n * h
+    A = 1 - exp(-x)
+    ell = sympy.Lambda(sympy.Symbol("y"), log((1 - exp(-sympy.Symbol("y"))) / sympy.Symbol("y")))
+    split = A * (ell(h) - ell(x)) - (n - 1) * A / n + (n - 1) * exp(-x) * h
+    d.step(split, "=", "t = e^{-h}, x = n h; log(n(1-t)/(1-t^n)) = l(h) - l(x) with l(y) = log((1-e^{-y})/y)",
+           check=_numeric_identity(split, G_text.subs(t, exp(-h)), (n, h)))
+    coeffs = _kl_series(order)
+    series = sum(sympy.Poly([sympy.Rational(c) for c in reversed(cs)], n).as_expr() * h**k
+                 for k, cs in enumerate(coeffs))
+    d.step(series + sympy.O(h**order), "series",
+           "Taylor series in h (coefficients polynomials in n; converges for n h < 2 pi)", check="numeric")
+    return d
+
+
+def win_atom_gap_derivation(order=SERIES_ORDER):
+    """Derive the win-rate gap of one atom and its series in ``h`` (THEORY.md B24, B26)."""
+    import sympy
+    from sympy import exp
+
+    n, h, t, u, a, b = _symbols()
+    d = Derivation("win_atom_gap", "The win-rate gap of one atom of best-of-n", "B24")
+    c = (a + b) / 2
+    d.define(sympy.Integral((u - c) * n * u ** (n - 1), (u, a, b)),
+             "share of the atom [a, b] in n/(n+1) - W: int u n u^(n-1) du minus the atom's term q c, "
+             "c the atom's midpoint (B23, B24)")
+    closed = sympy.integrate(sympy.expand((u - c) * n * u ** (n - 1)), (u, a, b), conds="none")
+    closed = sympy.simplify(closed)
+    d.step(closed, "=", "SymPy integrates", check="symbolic")
+    W_text = n / (n + 1) * (1 - t ** (n + 1)) - (1 + t) / 2 * (1 - t**n)
+    d.step(b ** (n + 1) * W_text, "=", "substitute a = t b and divide by b^(n+1)",
+           check=_numeric_identity(closed.subs(a, t * b) / b ** (n + 1), W_text, (n, t)))
+    coeffs = _win_series(order)
+    series = sum(sympy.Poly([sympy.Rational(cc) for cc in reversed(cs)], n).as_expr() * h**k
+                 for k, cs in enumerate(coeffs))
+    d.step(series + sympy.O(h**order), "series", "t = e^{-h}; Taylor series in h", check="numeric")
+    return d
+
+
+def _numeric_identity(lhs, rhs, syms, dps=40):
+    """Check lhs == rhs at a few rational points to dps digits; return a check label or raise."""
+    import mpmath
+    import sympy
+
+    points = [(sympy.Rational(7, 3), sympy.Rational(2, 5)), (sympy.Rational(23, 2), sympy.Rational(9, 10)),
+              (sympy.Integer(2), sympy.Rational(1, 7))]
+    for vals in points:
+        sub = dict(zip(syms, vals))
+        x = sympy.N(lhs.subs(sub), dps)
+        y = sympy.N(rhs.subs(sub), dps)
+        if abs(x - y) > mpmath.mpf(10) ** (5 - dps) * (1 + abs(y)):
+            raise ArithmeticError(f"derivation step failed its check at {sub}: {x} != {y}")
+    return f"numeric at 3 points, {dps} digits"
+
+
+def _poly_mul(p, q, order):
+    """Product of truncated series whose coefficients are sympy Polys in n."""
+    out = [None] * order
+    for i, pi in enumerate(p):
+        if pi is None or pi.is_zero:
+            continue
+        for j in range(order - i):
+            qj = q[j] if j < len(q) else None
+            if qj is None or qj.is_zero:
+                continue
+            term = pi * qj
+            out[i + j] = term if out[i + j] is None else out[i + j] + term
+    return out
+
+
+def _univariate(expr, y, order):
+    import sympy
+
+    s = sympy.series(expr, y, 0, order).removeO()
+    return [sympy.Rational(s.coeff(y, k)) for k in range(order)]
+
+
+def _kl_series(order):
+    def derive():
+        import sympy
+
+        n = sympy.Symbol("n")
+        y = sympy.Symbol("y")
+        N = order + 1
+        ell = _univariate(sympy.log((1 - sympy.exp(-y)) / y), y, N)
+        ex = _univariate(sympy.exp(-y), y, N)
+        P = lambda e: sympy.Poly(e, n, domain="QQ")  # noqa: E731
+        A = [P(0)] + [P(-ex[k] * n**k) for k in range(1, N)]  # 1 - e^{-nh}
+        diff = [P(ell[k] * (1 - n**k)) for k in range(N)]  # l(h) - l(nh)
+        first = _poly_mul(A, diff, N)
+        out = []
+        for k in range(order):
+            c = first[k] if first[k] is not None else P(0)
+            # - (n-1)/n A_k = -(n-1) (-ex_k) n^(k-1);  + (n-1) e^{-nh} h -> (n-1) ex_{k-1} n^(k-1)
+            if k >= 1:
+                c = c + P((n - 1) * ex[k] * n ** (k - 1)) + P((n - 1) * ex[k - 1] * n ** (k - 1))
+            out.append([str(x) for x in reversed(c.all_coeffs())] if not c.is_zero else ["0"])
+        return out
+
+    return cached(f"kl_atom_gap_series_{order}", derive)
+
+
+def _win_series(order):
+    def derive():
+        import sympy
+
+        n = sympy.Symbol("n")
+        y = sympy.Symbol("y")
+        ex = _univariate(sympy.exp(-y), y, order + 1)
+        P = lambda e: sympy.Poly(e, n, domain="QQ")  # noqa: E731
+        out = []
+        for k in range(order):
+            # n/(n+1) (1 - e^{-(n+1)h}) -> -n ex_k (n+1)^(k-1)      (k >= 1)
+            # -(1 + e^{-h})/2 (1 - e^{-nh}) -> (1/2) sum ... (convolution)
+            c = P(0)
+            if k >= 1:
+                c = c + P(-n * ex[k] * (n + 1) ** (k - 1))
+                one_plus = [2] + [ex[j] for j in range(1, k + 1)]  # 1 + e^{-h}
+                for j in range(0, k):  # (1 + e^{-h})_j * (1 - e^{-nh})_{k-j}
+                    c = c - P(sympy.Rational(1, 2) * one_plus[j] * (-ex[k - j]) * n ** (k - j))
+            out.append([str(x) for x in reversed(c.all_coeffs())] if not c.is_zero else ["0"])
+        return out
+
+    return cached(f"win_atom_gap_series_{order}", derive)
+
+
+def series_coefficients(which, order=SERIES_ORDER):
+    """Taylor coefficients in h of the per-atom gap ``which`` in {"kl", "win"}.
+
+    Returns a list, index k the coefficient of ``h**k`` as a list of rational
+    strings: the coefficients of a polynomial in n, lowest power first.
+    Derived by SymPy on first use, then read from the on-disk cache.
+    """
+    if which == "kl":
+        return _kl_series(order)
+    if which == "win":
+        return _win_series(order)
+    raise ValueError(f"which must be 'kl' or 'win', got {which!r}")
