@@ -2,6 +2,7 @@
 
 Public names only; see the README and ``shared/THEORY.md`` for the theory.
 """
+from . import tradeoff
 from ._version import __version__
 from .bestofn import (
     best_of_n,
@@ -12,7 +13,11 @@ from .bestofn import (
     win_rate_bound,
 )
 from .divergences import kl, win_rate
+from .estimator import kl_bin, kl_bon_estimate, kl_bon_estimate_expected
+from .gap import kl_bon_gap, win_rate_gap, win_rate_gap_bound
 from .laws import Ranked
+from .topatom import kl_bon_gap_lower_bound, kl_bon_sandwich, top_mass, win_rate_top_bound
+from .tradeoff import optimal_kl, optimal_win_rate
 
 __all__ = [
     "__version__",
@@ -25,4 +30,17 @@ __all__ = [
     "mean_reward_bon",
     "win_rate_bon",
     "win_rate_bound",
+    "kl_bon_gap",
+    "win_rate_gap",
+    "win_rate_gap_bound",
+    "kl_bin",
+    "kl_bon_estimate",
+    "kl_bon_estimate_expected",
+    "kl_bon_sandwich",
+    "kl_bon_gap_lower_bound",
+    "win_rate_top_bound",
+    "top_mass",
+    "optimal_win_rate",
+    "optimal_kl",
+    "tradeoff",
 ]

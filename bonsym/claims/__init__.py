@@ -20,6 +20,11 @@ from typing import Callable
 __all__ = ["Claim", "register", "all_claims", "run_claim", "ClaimResult"]
 
 _REGISTRY: dict[str, "Claim"] = {}
+
+#: what a claim is: a theorem or bound of a paper, a conjecture (never more than verified by
+#: instances), a bound that holds with a loose constant (the check reports the worst ratio),
+#: folklore, or a reading of a statement whose exact form is unconfirmed
+KINDS = ("theorem", "conjecture", "loose", "folklore", "reading")
 _PAPERS = ("beirami",)
 
 
@@ -39,10 +44,13 @@ class Claim:
     asserted_by: str
     expected: str
     check: Callable
+    kind: str = "theorem"
 
     def __post_init__(self):
         if self.expected not in ("true", "false"):
             raise ValueError(f"expected must be 'true' or 'false', got {self.expected!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
 
     @property
     def asserted_by_paper(self):
@@ -66,13 +74,13 @@ class ClaimResult:
         return not self.as_expected
 
 
-def register(*, name, statement, source, paper, asserted_by, expected="true"):
+def register(*, name, statement, source, paper, asserted_by, expected="true", kind="theorem"):
     """Decorator registering a check function ``check(dps, seed) -> Verdict``."""
 
     def deco(fn):
         if name in _REGISTRY:
             raise ValueError(f"claim {name!r} is registered twice")
-        _REGISTRY[name] = Claim(name, statement, source, paper, asserted_by, expected, fn)
+        _REGISTRY[name] = Claim(name, statement, source, paper, asserted_by, expected, fn, kind)
         return fn
 
     return deco
@@ -94,4 +102,6 @@ def all_claims(paper=None):
 def run_claim(claim, *, dps=30, seed=0):
     t0 = time.perf_counter()
     verdict = claim.check(dps, seed)
+    if claim.kind == "conjecture" and verdict.status == "proved":  # pragma: no cover - guard
+        raise AssertionError(f"{claim.name}: a conjecture cannot be reported proved by this engine")
     return ClaimResult(claim, verdict, time.perf_counter() - t0)
