@@ -36,6 +36,7 @@ __all__ = [
     "optimal_win_rate",
     "optimal_kl",
     "rewind_repeat_win_rate",
+    "rewind_repeat_points",
     "bon_points",
 ]
 
@@ -182,6 +183,32 @@ def rewind_repeat_win_rate(kl_budget, *, dps=None):
     """
     K = _check_real(kl_budget, "kl_budget", lo=0)
     return _finish(lambda prec: 1 - (-_ball(K)).exp() / 2, dps)
+
+
+def rewind_repeat_points(law, *, dps=None):
+    """``[(k, KL, W), ...]`` of rewind-and-repeat onto the top-k atoms of ``law``, k = 1..L (B28).
+
+    Resampling until the output is in the top set ``A`` gives ``KL = log(1/p(A))``
+    and ``W = 1 - p(A)/2`` exactly (A is a top set, so the policy beats every
+    atom below it and ties itself half the time).
+
+    >>> [(k, round(kl, 6), w) for k, kl, w in rewind_repeat_points(["1/2", "1/4", "1/4"])]
+    [(1, 1.386294, 0.875), (2, 0.693147, 0.75), (3, 0.0, 0.5)]
+    """
+    from .laws import as_ranked
+
+    law = as_ranked(law)
+    out, tail = [], Fraction(0)
+    fr = law.fractions()
+    for k in range(1, len(fr) + 1):
+        tail += fr[-k]
+        if tail == 0:
+            continue
+        mass = tail
+        kl = _finish(lambda prec: -_ball(mass).log(), dps) if mass != 1 else (0.0 if dps is None else mpmath.mpf(0))
+        win = _finish(lambda prec: 1 - _ball(mass) / 2, dps)
+        out.append((k, kl, win))
+    return out
 
 
 def bon_points(law, ns, *, dps=None):
