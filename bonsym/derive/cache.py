@@ -23,11 +23,28 @@ def cache_dir():
     return Path(base) / __version__
 
 
+def _source_hash(fn):
+    """A short hash of the source file that defines ``fn``: editing a derivation invalidates its cache."""
+    import hashlib
+    import sys
+
+    mod = sys.modules.get(getattr(fn, "__module__", ""), None)
+    try:
+        data = Path(mod.__file__).read_bytes()
+    except (AttributeError, OSError, TypeError):
+        return "nosrc"
+    return hashlib.sha1(data).hexdigest()[:12]
+
+
 def cached(key, derive):
-    """Return the JSON-able data for ``key``: from memory, from disk, or ``derive()`` (then stored)."""
+    """Return the JSON-able data for ``key``: from memory, from disk, or ``derive()`` (then stored).
+
+    The file name carries a hash of the deriving module's source, so a change
+    to a derivation is never answered from a stale cache.
+    """
     if key in _MEMORY:
         return _MEMORY[key]
-    path = cache_dir() / f"{key}.json"
+    path = cache_dir() / f"{key}-{_source_hash(derive)}.json"
     data = None
     try:
         with open(path) as fh:
