@@ -86,12 +86,12 @@ def law_fmpq(law):
 
 
 def _rewards_balls(law):
+    """Rewards as balls from their exact values (floats and mpf are exact binary numbers)."""
     from flint import arb, fmpq
 
     out = []
     for x in law.rewards:
-        f = Fraction(*float(x).as_integer_ratio()) if law.kind == "float" or isinstance(x, float) \
-            else to_fraction_any(x)
+        f = to_fraction_any(x)
         out.append(arb(fmpq(f.numerator, f.denominator)))
     return out
 

@@ -56,7 +56,7 @@ EXACT_BIT_LIMIT = 2_000_000
 # ---------------------------------------------------------------------------
 # the float kernel
 
-def _float_kernel(law, n):
+def _float_kernel(law, order):
     """float64 per-atom quantities of BoN_n on the support of ``law``.
 
     Returns a dict: ``support`` (mask over all atoms), ``start`` (the first
@@ -65,20 +65,21 @@ def _float_kernel(law, n):
     ``pn`` (= p/T) and ``F``.  No masks in the hot path: ``F`` increases
     along the atoms, so the branches (F <= 1/2, n log F > -750) are slices;
     temporaries are reused in place (allocation dominates at 1e6 atoms).
+    ``h = n - 1`` is taken from the exact n, so an exactly given n just above
+    1 is not rounded to 1.
     """
-    key = ("fk", n)
+    nf, h = order.floats()
+    key = ("fk", nf, h)
     cache = law._cache
     if key in cache:
         return cache[key]
     cdf = float_cdf(law)
-    nf = float(n)
     with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-        F = cdf.F
         pn = np.divide(cdf.p, cdf.T)
-        if nf in (2.0, 3.0, 4.0):
-            out = _float_small_power(int(nf), F, pn)
+        if nf == 2.0:
+            out = _float_square(cdf, pn)
         else:
-            out = _float_any_power(nf, cdf, F, pn)
+            out = _float_any_power(nf, h, cdf, cdf.F, pn)
     out["support"] = cdf.support
     for key_old in [kk for kk in cache if isinstance(kk, tuple) and kk[0] == "fk"][:-1]:
         del cache[key_old]
@@ -86,27 +87,19 @@ def _float_kernel(law, n):
     return out
 
 
-def _float_small_power(n, F, pn):
-    """n = 2, 3, 4: q/p = h_{n-1}(F, G), G = F - p, a sum of positive terms (no cancellation)."""
-    G = np.subtract(F, pn)
-    np.maximum(G, 0.0, out=G)
-    if n == 2:
-        r = np.add(F, G)
-    elif n == 3:
-        r = np.multiply(F, F)
-        r += F * G
-        r += G * G
-    else:  # (F^4 - G^4)/(F - G) = (F + G)(F^2 + G^2)
-        r = np.multiply(F, F)
-        np.multiply(G, G, out=G)
-        r += G
-        r *= F + np.sqrt(G)
+def _float_square(cdf, pn):
+    """n = 2: q/p = F_i + F_{i-1}, a sum of positive terms; log(q/p) = log1p(F_{i-1} - (1 - F_i)) above the median."""
+    F = cdf.F
+    G = cdf.prev() / cdf.T
+    r = np.add(F, G)
     q = np.multiply(pn, r)
-    lr = np.log(r, out=r)
+    k = cdf.median_index()
+    lr = np.log(r)
+    lr[k:] = np.log1p(G[k:] - cdf.tail(k) / cdf.T)
     return {"start": 0, "q": q, "lr": lr, "pn": pn, "F": F}
 
 
-def _float_any_power(nf, cdf, F, pn):
+def _float_any_power(nf, h, cdf, F, pn):
     """Any real n = 1 + h, written so that nothing cancels, even as h -> 0.
 
     With ``D_i = log(F_{i-1}/F_i)``, ``e^D = G/F`` and ``expm1(D) = -p/F``:
@@ -118,7 +111,6 @@ def _float_any_power(nf, cdf, F, pn):
     product of positive factors), so ``lr = log(q/p)`` is accurate to a few
     ulps of its terms and ``q`` to a few ulps of itself.
     """
-    h = nf - 1.0
     logF = cdf.log_F()
     # atoms whose BoN mass underflows (q_i <= F_i^n < e^-750) form a prefix
     j = int(np.searchsorted(logF, -750.0 / nf, side="right"))
@@ -142,7 +134,9 @@ def _float_any_power(nf, cdf, F, pn):
 def _kl_from_kernel(k, h):
     """KL = sum q lr; near n = 1 as the sum of non-negative terms p phi(q/p - 1)."""
     if h >= 0.5:
-        return float(np.dot(k["q"], k["lr"]))
+        q, lr = k["q"], k["lr"]
+        ok = q > 0  # an underflowed q carries no mass, whatever its log
+        return float(np.dot(q, lr) if ok.all() else np.dot(q[ok], lr[ok]))
     from .divergences import phi_relative
 
     lr = k["lr"]
@@ -215,9 +209,10 @@ def _require_rewards(law, what):
 def best_of_n(law, n, *, dps=None):
     """The best-of-n law: pmf ``F_i**n - F_{i-1}**n`` (THEORY.md B3, B4).
 
-    Exact laws with an integer (or rational) ``n`` stay exact; float laws give
-    a float law; mp laws, or ``dps=k``, give a law of mpf values certified to
-    ``k`` digits.  A real ``n >= 1`` means the law with CDF ``F**n``.
+    Exact laws with an integer ``n`` stay exact (Fractions); float laws, and
+    exact laws with a non-integer ``n``, give a float law; mp laws, or
+    ``dps=k``, give a law of mpf values certified to ``k`` digits.  A real
+    ``n >= 1`` means the law with CDF ``F**n``.
 
     >>> best_of_n(Ranked(["1/2", "1/2"]), 2).probs
     (Fraction(1, 4), Fraction(3, 4))
@@ -245,8 +240,13 @@ def best_of_n(law, n, *, dps=None):
         arb_eval(compute, dps)
         probs = [mpf_from_arb(b, dps) if not b.is_zero() else mpmath.mpf(0) for b in balls["pmf"]]
         return Ranked._raw("mp", probs, law.rewards, law.ties)
-    if law.kind == "exact" and order.kind in ("int", "rational") and order.as_fraction().denominator == 1:
+    if law.kind == "exact" and order.kind == "int":
         m = order.value
+        bits = max(f.denominator.bit_length() for f in law.fractions())
+        if m * bits > EXACT_BIT_LIMIT:
+            raise ValueError(
+                f"the exact best-of-{m} law would need about {m * bits} bits per atom; "
+                "pass dps=k for a certified high-precision law, or float probabilities")
         F_prev = Fraction(0)
         qs = []
         for f in law.fractions():
@@ -256,7 +256,7 @@ def best_of_n(law, n, *, dps=None):
         return Ranked._raw("exact", qs, law.rewards, law.ties)
     if order.is_one:
         return Ranked._raw("float", law.float_probs()[0] / law.float_probs()[1], law.rewards, law.ties)
-    k = _float_kernel(law, order.as_float())
+    k = _float_kernel(law, order)
     return Ranked._raw("float", _full(law, k), law.rewards, law.ties)
 
 
@@ -277,15 +277,15 @@ def kl_bon(law, n, *, dps=None, exact=False):
 
         qs, ps = _exact_pmf(law, order)
         return sympy.Add(*[q * sympy.log(q / p) for q, p in zip(qs, ps) if p != 0])
-    if order.is_one or len(law) == 1:
+    if order.is_one or _support_size(law) == 1:
         return mpmath.mpf(0) if mode == "mp" else 0.0
     if mode == "mp":
         from .balls import bon_balls
 
         return arb_eval(lambda prec: bon_balls(law, order, {"kl"}, prec)["kl"], dps,
                         extra_bits=_extra_bits(law, order))
-    k = _float_kernel(law, order.as_float())
-    return _kl_from_kernel(k, order.as_float() - 1.0)
+    k = _float_kernel(law, order)
+    return _kl_from_kernel(k, order.floats()[1])
 
 
 def win_rate_bon(law, n, *, dps=None, exact=False):
@@ -315,7 +315,7 @@ def win_rate_bon(law, n, *, dps=None, exact=False):
 
         return arb_eval(lambda prec: bon_balls(law, order, {"win"}, prec)["win"], dps,
                         extra_bits=_extra_bits(law, order))
-    k = _float_kernel(law, order.as_float())
+    k = _float_kernel(law, order)
     return float(np.dot(k["q"], k["F"] - 0.5 * k["pn"]))
 
 
@@ -337,7 +337,7 @@ def mean_reward_bon(law, n, *, dps=None, exact=False):
 
         if not all(isinstance(r, Fraction) for r in law.rewards):
             raise TypeError("exact=True needs exact rewards (ints, Fractions, strings like '1/3' "
-                            "or SymPy Rationals); got float rewards: use dps=k instead")
+                            "or SymPy Rationals); got floating-point (float or mpf) rewards: use dps=k instead")
         qs, _ = _exact_pmf(law, order)
         return sympy.Add(*[q * to_sympy(r) for q, r in zip(qs, law.rewards)])
     if mode == "mp":
@@ -348,24 +348,23 @@ def mean_reward_bon(law, n, *, dps=None, exact=False):
             from .numbers import mpf_of_fraction
 
             return mpf_of_fraction(exact_value, dps)
-        scale = max(abs(float(r)) for r in law.rewards) or 1.0
         return arb_eval(lambda prec: bon_balls(law, order, {"mean"}, prec)["mean"], dps,
-                        extra_bits=_extra_bits(law, order), abs_scale=scale)
+                        extra_bits=_extra_bits(law, order))
     if order.is_one:
         p, T = law.float_probs()
         return float(np.sum((p / T) * law.float_rewards()))
-    k = _float_kernel(law, order.as_float())
+    k = _float_kernel(law, order)
     r = law.float_rewards()[k["support"]][k["start"]:]
     return float(np.dot(k["q"], r))
 
 
-def _cheap_exact_mean(law, order, limit=100_000):
-    """The mean as an exact Fraction when n is an integer and that is cheap, else None."""
+def _cheap_exact_mean(law, order, limit=200_000):
+    """The mean as an exact Fraction when n is an integer and that is cheap (n bits L <= limit), else None."""
     if order.kind != "int":
         return None
     fr = law.fractions()
     bits = max(f.denominator.bit_length() for f in fr)
-    if order.value * bits * len(fr) > limit * 50:
+    if order.value * bits * len(fr) > limit:
         return None
     rs = law.reward_fractions()
     m = order.value
@@ -378,9 +377,13 @@ def _cheap_exact_mean(law, order, limit=100_000):
     return total
 
 
+def _support_size(law):
+    p = law.probs
+    return int(np.count_nonzero(p)) if isinstance(p, np.ndarray) else sum(1 for x in p if x != 0)
+
+
 def _extra_bits(law, order):
-    n = float(order.value) if order.kind != "symbolic" else 1.0
-    return int(math.log2(max(n, 2.0))) + int(math.log2(len(law) + 1)) + 8
+    return order.bits() + int(math.log2(len(law) + 1)) + 8
 
 
 # ---------------------------------------------------------------------------
@@ -405,6 +408,8 @@ def kl_bon_bound(n, *, dps=None, exact=False):
     if sym is not None:
         import sympy
 
+        if resolve_mode(dps, exact) == "mp":
+            raise ValueError("a symbolic n gives a SymPy expression; dps=k needs a numeric n")
         return sympy.log(sym) - (sym - 1) / sym
     mode = resolve_mode(dps, exact)
     order = check_n(n, symbolic_ok=False)
@@ -423,10 +428,7 @@ def kl_bon_bound(n, *, dps=None, exact=False):
             return t.log1p() - t / (1 + t)
 
         return arb_eval(compute, dps)
-    x = order.as_float()
-    t = x - 1.0
-    if order.kind in ("rational", "mp"):
-        t = float(order.as_fraction() - 1)
+    x, t = order.floats()
     if t < 0.1:
         return _kbar_series(t)
     return math.log1p(t) - t / x
@@ -451,6 +453,8 @@ def win_rate_bound(n, *, dps=None, exact=False):
     """
     sym = _maybe_symbolic(n)
     if sym is not None:
+        if resolve_mode(dps, exact) == "mp":
+            raise ValueError("a symbolic n gives a SymPy expression; dps=k needs a numeric n")
         return sym / (sym + 1)
     mode = resolve_mode(dps, exact)
     order = check_n(n)
@@ -463,7 +467,8 @@ def win_rate_bound(n, *, dps=None, exact=False):
         from .numbers import mpf_of_fraction
 
         return mpf_of_fraction(r, dps)
-    return order.as_float() / (order.as_float() + 1.0)
+    x = order.floats()[0]
+    return x / (x + 1.0)
 
 
 def _maybe_symbolic(n):

@@ -33,14 +33,22 @@ class FloatCDF:
     def F(self):
         return self.P / self.T
 
+    def median_index(self):
+        """The first atom with F > 1/2 (atoms before it have F <= 1/2)."""
+        return int(np.searchsorted(self.P, 0.5 * self.T, side="right"))
+
+    def tail(self, k):
+        """Unnormalised tails ``T(1 - F_i)`` for the atoms from ``k`` on, compensated, from the top."""
+        return suffix_sums(self.p[k:])
+
     def log_F(self):
         """``log F_i`` for every support atom (no cancellation near F = 1)."""
         p, P, T = self.p, self.P, self.T
-        k = int(np.searchsorted(P, 0.5 * T, side="right"))
+        k = self.median_index()
         out = np.empty_like(p)
         np.divide(P[:k], T, out=out[:k])
         np.log(out[:k], out=out[:k])
-        np.divide(suffix_sums(p[k:]), -T, out=out[k:])
+        np.divide(self.tail(k), -T, out=out[k:])
         np.log1p(out[k:], out=out[k:])
         return out
 

@@ -25,12 +25,15 @@ def _verify(args):
         results.append(res)
         v = res.verdict
         mark = "ok  " if res.as_expected else "FAIL"
-        margin = "" if v.margin is None else f"; worst margin {_fmt(v.margin)}"
-        print(f"{mark} {v.status:<9} {claim.name:<{width}}  [{claim.source}] {claim.statement}")
-        print(f"     {'':<9} {'':<{width}}  {v.how}{margin} ({res.seconds:.2f} s)")
+        tail = v.how
         if v.counterexample is not None:
-            ce = {k: (_fmt(x) if k == "margin" else x) for k, x in v.counterexample.items()}
-            print(f"     {'':<9} {'':<{width}}  counterexample: {json.dumps(ce)}")
+            tail += "; counterexample " + json.dumps(
+                {k: (_fmt(x) if k == "margin" else x) for k, x in v.counterexample.items()})
+        elif v.margin is not None:
+            tail += f"; worst margin {_fmt(v.margin)}"
+        print(f"{mark} {v.status:<9} {claim.name:<{width}} [{claim.source}] {tail} ({res.seconds:.2f} s)")
+        if args.verbose:
+            print(f"     {claim.kind}: {claim.statement} (asserted by {claim.asserted_by})")
     failed = [r for r in results if r.failed]
     print(f"{len(results)} claims checked: "
           + ", ".join(f"{sum(r.verdict.status == s for r in results)} {s}"
@@ -40,12 +43,17 @@ def _verify(args):
         doc = {
             "version": __version__, "dps": args.dps, "seed": args.seed,
             "claims": [{"name": r.claim.name, "source": r.claim.source, "paper": r.claim.paper,
-                        "statement": r.claim.statement, "asserted_by": r.claim.asserted_by,
-                        "expected": r.claim.expected, "as_expected": r.as_expected,
-                        "seconds": r.seconds, **r.verdict.to_json()} for r in results],
+                        "kind": r.claim.kind, "statement": r.claim.statement,
+                        "asserted_by": r.claim.asserted_by, "expected": r.claim.expected,
+                        "as_expected": r.as_expected, "seconds": r.seconds, **r.verdict.to_json()}
+                       for r in results],
         }
-        with open(args.json, "w") as fh:
-            json.dump(doc, fh, indent=2)
+        try:
+            with open(args.json, "w") as fh:
+                json.dump(doc, fh, indent=2)
+        except OSError as e:
+            print(f"bonsym verify: cannot write the JSON report: {e}", file=sys.stderr)
+            return 2
     return 1 if failed else 0
 
 
@@ -57,14 +65,17 @@ def _fmt(x):
     return str(x)
 
 
-def _positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
+def _int_at_least(lo, what):
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if v < lo:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {v}")
+        return v
+
+    return parse
 
 
 def build_parser():
@@ -75,8 +86,11 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"bonsym {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     v = sub.add_parser("verify", help="check every registered claim of the papers and print the verdicts")
-    v.add_argument("--dps", type=_positive_int, default=30, help="working precision in digits (default 30)")
-    v.add_argument("--seed", type=int, default=0, help="seed of the random instances (default 0)")
+    v.add_argument("--dps", type=_int_at_least(10, "an integer number of digits >= 10"), default=30,
+                   help="working precision in digits, at least 10 (default 30)")
+    v.add_argument("--seed", type=_int_at_least(0, "a non-negative integer"), default=0,
+                   help="seed of the random instances (default 0)")
+    v.add_argument("--verbose", action="store_true", help="also print each claim's statement and source")
     v.add_argument("--only", metavar="PAPER", default=None, help="only the claims of PAPER (e.g. beirami)")
     v.add_argument("--json", metavar="FILE", default=None, help="also write the full report as JSON")
     v.set_defaults(func=_verify)

@@ -80,12 +80,30 @@ def kl(p, q, *, dps=None, exact=False):
     sup = a > 0
     if np.any(b[sup] == 0):
         return math.inf
-    d = None
+    return _kl_float(a / ta, b / tb, relative_differences(p, q))
+
+
+def relative_differences(p, q):
+    """``d_i = p_i/q_i - 1`` of the exactly normalised laws, to full relative accuracy (float).
+
+    Exact laws: from the Fractions.  Float laws: ``d = (a - b)/b + (a/b) rho`` with
+    ``rho = T_b/T_a - 1`` from double-double totals, so laws that differ by
+    little keep the digits of their difference even when they do not sum to 1
+    exactly.  Atoms with ``q_i = 0`` get ``d = -1`` (they carry no mass).
+    """
     if p.kind == "exact" and q.kind == "exact":
-        # exact inputs: the relative differences are exact before rounding, so a
-        # tiny KL keeps its digits (the float path works on the law as given)
-        d = np.array([float((x - y) / y) if y else -1.0 for x, y in zip(p.fractions(), q.fractions())])
-    return _kl_float(a / ta, b / tb, d)
+        return np.array([float((x - y) / y) if y else -1.0 for x, y in zip(p.fractions(), q.fractions())])
+    from .summation import dd_total
+
+    a = p.float_array()
+    b = q.float_array()
+    ta_hi, ta_lo = dd_total(a)
+    tb_hi, tb_lo = dd_total(b)
+    rho = ((tb_hi - ta_hi) + (tb_lo - ta_lo)) / (ta_hi + ta_lo)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (a - b) / b + (a / b) * rho
+    d[b == 0] = -1.0
+    return d
 
 
 def _kl_float(p, q, d=None):

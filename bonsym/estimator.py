@@ -89,22 +89,23 @@ def _zero(B, nn):
 
 # -- the float path ----------------------------------------------------------------------
 
-def _kl_bin_float(eps, nf):
+def _kl_bin_float(eps, h):
     eps = np.asarray(eps, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
         L = np.log1p(-eps)
-        d2 = np.expm1((nf - 1.0) * L)  # (1-eps)^(n-1) - 1
+        d2 = np.expm1(h * L)  # (1-eps)^(n-1) - 1
         d1 = -(1.0 - eps) * d2 / eps  # (1 - (1-eps)^n)/eps - 1
         top = np.where(eps > 0, eps * phi_relative(np.where(eps > 0, d1, 0.0)), 0.0)
         rest = np.where(eps < 1, (1.0 - eps) * phi_relative(np.where(eps < 1, d2, 0.0)), 0.0)
     return top + rest
 
 
-def _d_float(eps, nf, kbar):
+def _d_float(eps, order):
+    nf, h = order.floats()
     eps = np.asarray(eps, dtype=np.float64)
     with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
         a = np.exp(nf * np.log1p(-eps))
-    return _kl_bin_float(eps, nf) + a * kbar
+    return _kl_bin_float(eps, h) + a * kl_bon_bound(order.value)
 
 
 def _scalar(x):
@@ -129,11 +130,11 @@ def kl_bin(eps, n, *, dps=None, exact=False):
     if mode == "float":
         if order.is_one:
             return _scalar(np.zeros_like(np.asarray(e, dtype=float)))
-        return _scalar(_kl_bin_float(e, order.as_float()))
+        return _scalar(_kl_bin_float(e, order.floats()[1]))
     if order.is_one:
         return evaluate(lambda B: B.num(0), mode, dps)
     return evaluate(lambda B: _at(_kl_bin_formula, B, e, _n_of(B, order), _zero), mode, dps,
-                    extra_bits=int(math.log2(max(order.as_float(), 2))) + 16)
+                    extra_bits=order.bits() + 16)
 
 
 def kl_bon_estimate(eps, n, *, dps=None, exact=False):
@@ -154,11 +155,11 @@ def kl_bon_estimate(eps, n, *, dps=None, exact=False):
     if mode == "float":
         if order.is_one:
             return _scalar(np.zeros_like(np.asarray(e, dtype=float)))
-        return _scalar(_d_float(e, order.as_float(), kl_bon_bound(order.value)))
+        return _scalar(_d_float(e, order))
     if order.is_one:
         return evaluate(lambda B: B.num(0), mode, dps)
     return evaluate(lambda B: _at(_d_formula, B, e, _n_of(B, order), _kbar), mode, dps,
-                    extra_bits=int(math.log2(max(order.as_float(), 2))) + 16)
+                    extra_bits=order.bits() + 16)
 
 
 def kl_bon_estimate_expected(law, n, *, dps=None, exact=False):
@@ -195,8 +196,8 @@ def kl_bon_estimate_expected(law, n, *, dps=None, exact=False):
             return total
 
         return arb_eval(compute, dps, extra_bits=_extra_bits(law, order) + 16)
-    k = _float_kernel(law, order.as_float())
-    d = _d_float(k["pn"], order.as_float(), kl_bon_bound(order.value))
+    k = _float_kernel(law, order)
+    d = _d_float(k["pn"], order)
     return float(np.dot(k["q"], d))
 
 

@@ -88,8 +88,9 @@ def _series_values(which, m, h):
     return acc
 
 
-def _per_atom_float(law, nf, which):
+def _per_atom_float(law, order, which):
     """Non-negative per-atom gap terms and their sum (float)."""
+    nf, m = order.floats()
     cdf = float_cdf(law)
     logF = cdf.log_F()
     weight_power = nf if which == "kl" else nf + 1.0
@@ -97,7 +98,6 @@ def _per_atom_float(law, nf, which):
     D = cdf.log_steps(j)
     h = -D  # log(F_i / F_{i-1}) >= 0, inf for the bottom atom
     x = nf * h
-    m = nf - 1.0
     G = np.empty_like(h)
     thin = x <= _SERIES_LIMIT
     G[thin] = _series_values(which, m, h[thin])
@@ -108,7 +108,7 @@ def _per_atom_float(law, nf, which):
             A = -np.expm1(-xt)
             B = -np.expm1(-ht)
             G[thick] = A * np.log(nf * B / A) - m * A / nf + m * np.exp(-xt) * ht
-            bottom = kl_bon_bound(nf)
+            bottom = kl_bon_bound(order.value)
         else:
             # W = n/(n+1) (1 - t^{n+1}) - (1+t)/2 (1 - t^n), regrouped so that only
             # O(1) cancellation remains for n h >= 1, also at large n:
@@ -166,7 +166,7 @@ def kl_bon_gap(law, n, *, dps=None, exact=False):
             return bound - bon_balls(law, order, {"kl"}, prec)["kl"]
 
         return arb_eval(compute, dps, extra_bits=_extra_bits(law, order) + 20)
-    return _per_atom_float(law, order.as_float(), "kl")
+    return _per_atom_float(law, order, "kl")
 
 
 def win_rate_gap(law, n, *, dps=None, exact=False):
@@ -190,7 +190,7 @@ def win_rate_gap(law, n, *, dps=None, exact=False):
             return nb / (nb + 1) - bon_balls(law, order, {"win"}, prec)["win"]
 
         return arb_eval(compute, dps, extra_bits=_extra_bits(law, order) + 20)
-    return _per_atom_float(law, order.as_float(), "win")
+    return _per_atom_float(law, order, "win")
 
 
 def win_rate_gap_bound(law, n, *, dps=None, exact=False):

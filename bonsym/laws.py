@@ -57,8 +57,8 @@ def _classify(values, what):
             if values.dtype.kind == "c":
                 raise TypeError(f"{what} must be real, got complex values")
             return "float", np.array(values, dtype=np.float64)
-        if values.dtype.kind in "iu":
-            return "exact", [Fraction(int(v)) for v in values]
+        if values.dtype.kind in "iu":  # numpy arrays are float data, whatever their dtype
+            return "float", values.astype(np.float64)
         if values.dtype.kind == "b":
             raise TypeError(f"{what} must be numbers, got booleans")
         values = list(values)
@@ -90,7 +90,7 @@ def _classify(values, what):
     else:
         kind = "exact"
     if kind == "float":
-        return kind, np.array([float(v) for v in items], dtype=np.float64)
+        return kind, np.array([_as_float(v, f"{what}[{i}]") for i, v in enumerate(items)], dtype=np.float64)
     out = []
     for i, v in enumerate(items):
         if kind == "exact":
@@ -100,8 +100,20 @@ def _classify(values, what):
     return kind, out
 
 
-def _mpf_exactish(f):
-    return mpmath.mpf(f.numerator) / f.denominator
+def _as_float(v, where):
+    if isinstance(v, (float, np.floating)):
+        return float(v)
+    try:
+        return float(to_fraction_any(v))
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{where}: {exc}") from None
+
+
+def _mpf_exactish(f, guard=64):
+    """A Fraction as an mpf with guard bits beyond the working precision (no global state touched)."""
+    from mpmath import libmp
+
+    return mpmath.mp.make_mpf(libmp.from_rational(f.numerator, f.denominator, mpmath.mp.prec + guard, "n"))
 
 
 def _check_finite_nonneg(kind, vals, what):
@@ -160,6 +172,8 @@ class Ranked:
     def __init__(self, probs, rewards=None, *, ties="ordered", normalize=False):
         if ties not in _TIES:
             raise ValueError(f"ties must be 'ordered' or 'merge', got {ties!r}")
+        if not isinstance(normalize, (bool, np.bool_)):
+            raise TypeError(f"normalize must be True or False, got {normalize!r}")
         kind, p = _classify(probs, "probs")
         if len(p) == 0:
             raise ValueError("a law needs at least one atom; got empty probs")
@@ -322,8 +336,9 @@ def _exact_total(kind, p, accurate=False):
 def _check_sum(kind, total):
     if kind == "exact":
         if total != 1:
+            shown = str(total) if len(str(total)) <= 40 else f"about {float(total)!r}"
             raise ValueError(
-                f"exact probabilities must sum to exactly 1, they sum to {total}; "
+                f"exact probabilities must sum to exactly 1, they sum to {shown} (off 1 by {float(total - 1):.3g}); "
                 "pass normalize=True to rescale"
             )
     elif abs(total - 1) > FLOAT_TOLERANCE:
@@ -336,7 +351,12 @@ def _check_sum(kind, total):
 def _normalized(kind, p, total):
     if kind == "float":
         return p / total
-    return [x / total for x in p]
+    if kind == "exact":
+        return [x / total for x in p]
+    # mp: divide by the exact total, rounding once with guard bits
+    fr = [to_fraction_any(x) for x in p]
+    t = sum(fr, Fraction(0))
+    return [_mpf_exactish(f / t) for f in fr]
 
 
 def _merge(kind, p, r):

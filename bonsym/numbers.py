@@ -42,7 +42,6 @@ __all__ = [
     "to_sympy",
     "arb_eval",
     "mpf_from_arb",
-    "fraction_to_fmpq",
 ]
 
 #: bits per decimal digit
@@ -169,23 +168,11 @@ def to_sympy(x):
     return sympy.Rational(f.numerator, f.denominator)
 
 
-def fraction_to_fmpq(f):
-    from flint import fmpq
-
-    return fmpq(f.numerator, f.denominator)
-
-
 # ---------------------------------------------------------------------------
 # certified evaluation in Arb balls
 
 def prec_for_dps(dps):
     return int(math.ceil(dps * _LOG2_10))
-
-
-def arb_abs_tol(dps, scale):
-    from flint import arb
-
-    return arb(10) ** (-dps) * arb(float(scale))
 
 
 def mpf_of_fraction(f, dps):
@@ -201,15 +188,13 @@ def mpf_from_arb(x, dps):
     return mpmath.mp.make_mpf(raw)
 
 
-def arb_eval(compute, dps, *, abs_scale=None, max_doublings=8, extra_bits=0):
+def arb_eval(compute, dps, *, max_doublings=8, extra_bits=0):
     """Evaluate ``compute(prec)`` (returning an arb) until it is certified to ``dps`` digits.
 
     The working precision starts at ``dps`` digits plus guard bits and doubles
     until the ball's relative radius is below ``2**-(bits of dps + 4)``.
-    A value that may be zero cannot be certified relatively: with
-    ``abs_scale`` given, a ball that still contains 0 after two doublings and
-    whose radius is below ``10**-dps * abs_scale`` is returned as its midpoint
-    (absolute accuracy, documented where used); otherwise such a ball raises
+    An exact zero ball returns 0; a ball that keeps containing 0 (a value
+    that may be zero cannot be certified relatively) raises
     ``ArithmeticError``.  Returns an :class:`mpmath.mpf`.
     """
     from flint import ctx
@@ -217,7 +202,7 @@ def arb_eval(compute, dps, *, abs_scale=None, max_doublings=8, extra_bits=0):
     target = prec_for_dps(dps) + 4
     prec = target + 10 + int(extra_bits)
     last = None
-    for attempt in range(max_doublings + 1):
+    for _ in range(max_doublings + 1):
         with _ARB_LOCK:
             old = ctx.prec
             ctx.prec = prec
@@ -233,9 +218,6 @@ def arb_eval(compute, dps, *, abs_scale=None, max_doublings=8, extra_bits=0):
             return mpf_from_arb(val, dps)
         if val.is_finite() and val.is_exact() and val.is_zero():
             return mpmath.mp.make_mpf(libmp.fzero)
-        if (abs_scale is not None and attempt >= 2 and val.is_finite()
-                and val.rad() <= arb_abs_tol(dps, abs_scale)):
-            return mpf_from_arb(val, dps)
         prec *= 2
     raise ArithmeticError(
         f"could not certify {dps} digits (last enclosure {last.str(20) if not last.is_nan() else 'nan'}); "

@@ -36,6 +36,29 @@ class Order:
     def as_float(self):
         return float(self.value)
 
+    def floats(self):
+        """``(n, n - 1)`` as floats, ``n - 1`` rounded from its exact value (not from a rounded n).
+
+        Raises ``ValueError`` when n is beyond the float range.
+        """
+        try:
+            nf = float(self.value)
+        except OverflowError:
+            nf = math.inf
+        if not math.isfinite(nf):
+            raise ValueError(f"n = {self.value} is beyond the float range; use dps=k for huge n")
+        h = nf - 1.0 if self.kind in ("int", "float") else float(self.as_fraction() - 1)
+        return nf, h
+
+    def bits(self):
+        """About log2(n), for guard bits (exact for huge integers, no overflow)."""
+        if self.kind == "int":
+            return max(self.value.bit_length(), 1)
+        if self.kind == "symbolic":
+            return 1
+        f = self.as_fraction()
+        return max(f.numerator.bit_length() - f.denominator.bit_length() + 1, 1)
+
     def as_fraction(self):
         """Exact rational value (floats and mpf converted exactly)."""
         if self.kind == "int":

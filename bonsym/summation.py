@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["compensated_cumsum", "prefix_suffix", "suffix_sums"]
+__all__ = ["compensated_cumsum", "suffix_sums", "dd_total"]
 
 
 def compensated_cumsum(x):
@@ -44,26 +44,29 @@ def compensated_cumsum(x):
     return s
 
 
-def prefix_suffix(p):
-    """Return ``(P, S, T)``: inclusive prefix sums, exclusive suffix sums, total.
-
-    ``P[i] = p[0] + ... + p[i]``, ``S[i] = p[i+1] + ... + p[-1]`` (taken from
-    the top, so small tails keep their relative accuracy), ``T = P[-1]``.
-
-    >>> P, S, T = prefix_suffix([0.25, 0.25, 0.5])
-    >>> P.tolist(), S.tolist(), T
-    ([0.25, 0.5, 1.0], [0.75, 0.5, 0.0], 1.0)
-    """
-    p = np.asarray(p, dtype=np.float64)
-    P = compensated_cumsum(p)
-    return P, suffix_sums(p), (float(P[-1]) if p.size else 0.0)
-
-
 def suffix_sums(p):
-    """Exclusive tail sums ``S[i] = p[i+1] + ... + p[-1]``, compensated, from the top."""
+    """Exclusive tail sums ``S[i] = p[i+1] + ... + p[-1]``, compensated, from the top.
+
+    >>> suffix_sums([0.25, 0.25, 0.5]).tolist()
+    [0.75, 0.5, 0.0]
+    """
     p = np.asarray(p, dtype=np.float64)
     S = np.empty_like(p)
     if p.size:
         S[-1] = 0.0
         S[:-1] = compensated_cumsum(p[:0:-1])[::-1]
     return S
+
+
+def dd_total(x):
+    """The sum of ``x`` as a double-double ``(hi, lo)``: ``hi`` correctly rounded, ``hi + lo`` exact to ~1e-32.
+
+    >>> dd_total([1.0, 1e-20])
+    (1.0, 1e-20)
+    """
+    import math
+
+    x = np.asarray(x, dtype=np.float64)
+    hi = math.fsum(x)
+    lo = math.fsum(np.append(x, -hi))
+    return hi, lo

@@ -77,7 +77,7 @@ def kl_bon_gap_lower_bound(law, n, *, dps=None, exact=False):
     from .estimator import _n_of
 
     return evaluate(lambda B: _gap_lb_formula(B, eps, _n_of(B, order)), mode, dps,
-                    extra_bits=int(math.log2(max(order.as_float(), 2))) + 16)
+                    extra_bits=order.bits() + 16)
 
 
 def _top_win_formula(B, eps, nn):
@@ -108,5 +108,5 @@ def win_rate_top_bound(law, n, *, dps=None, exact=False):
     from .estimator import _n_of
 
     return evaluate(lambda B: _top_win_formula(B, eps, _n_of(B, order)), mode, dps,
-                    extra_bits=int(math.log2(max(order.as_float(), 2))) + 16)
+                    extra_bits=order.bits() + 16)
 

@@ -101,4 +101,4 @@ def test_console_entry_point_help_and_version():
     r = subprocess.run([sys.executable, "-m", "bonsym", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "verify" in r.stdout
     r = subprocess.run([sys.executable, "-m", "bonsym", "verify", "--dps", "0"], capture_output=True, text=True)
-    assert r.returncode == 2 and "positive integer" in r.stderr
+    assert r.returncode == 2 and "digits >= 10" in r.stderr

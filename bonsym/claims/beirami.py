@@ -93,7 +93,7 @@ def _win_rate_bound(dps, seed):
     statement="win rate of BoN_n(p) against p >= 1/2 for every finite law p and n >= 1",
     source="B24",
     paper="beirami",
-    asserted_by="Beirami et al. 2024, Sec. 5",
+    asserted_by="THEORY.md B24 (derived, in the proof note of Beirami et al. Thm 5.3)",
 )
 def _win_rate_half(dps, seed):
     return over_laws(lambda law, n, d: win_rate_bon(law, n, dps=d) - Fraction(1, 2),
@@ -105,7 +105,7 @@ def _win_rate_half(dps, seed):
     statement="BoN_m(BoN_n(p)) = BoN_{mn}(p) for every finite law p and integers m, n >= 1",
     source="B4",
     paper="beirami",
-    asserted_by="Beirami et al. 2024 (the BoN CDF map F -> F^n); BOND (Sessa et al. 2024)",
+    asserted_by="THEORY.md B4 (derived from the CDF map F -> F^n); used by BOND (Sessa et al. 2024)",
 )
 def _composition(dps, seed):
     pairs = [(1, 3), (2, 2), (2, 3), (3, 5), (4, 7)]

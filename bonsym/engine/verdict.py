@@ -68,10 +68,13 @@ def check_on_instances(margin, instances, *, dps, strict=False, recheck=None, de
     """Check ``margin(instance, dps) >= 0`` (``> 0`` if ``strict``) on every instance.
 
     Returns ``verified`` with the smallest margin seen, or ``refuted`` with the
-    first failing instance once ``recheck(instance)`` (default: the margin at
-    twice the precision) confirms the failure.  ``describe(instance)`` turns an
+    first failing instance, but only once ``recheck(instance)`` (default: the
+    margin at ``max(2 dps, dps + 20)`` digits) is certainly negative: a margin
+    that is zero at working precision (two rounded values that agree) is
+    rechecked and never refutes by itself.  ``describe(instance)`` turns an
     instance into a JSON-able dict for the counterexample.
     """
+    hi = max(2 * dps, dps + 20)
     worst = None
     count = 0
     for inst in instances:
@@ -79,13 +82,12 @@ def check_on_instances(margin, instances, *, dps, strict=False, recheck=None, de
         count += 1
         if worst is None or m < worst:
             worst = m
-        failed = m < 0 or (strict and m == 0)
-        if failed:
-            m2 = recheck(inst) if recheck is not None else margin(inst, 2 * dps)
-            if m2 < 0 or (strict and m2 == 0):
+        if m < 0 or (strict and m == 0):
+            m2 = recheck(inst) if recheck is not None else margin(inst, hi)
+            if m2 < 0:
                 ce = describe(inst) if describe else {"instance": repr(inst)}
                 ce["margin"] = m2
                 return Verdict("refuted", how=f"counterexample found on instance {count}, "
-                               f"re-checked at {2 * dps} digits", margin=m2,
+                               f"re-checked at {hi} digits", margin=m2,
                                counterexample=ce, instances=count)
     return Verdict("verified", how=f"{count} seeded instances at {dps} digits", margin=worst, instances=count)
