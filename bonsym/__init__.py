@@ -12,10 +12,11 @@ from .bestofn import (
     win_rate_bon,
     win_rate_bound,
 )
-from .divergences import kl, win_rate
+from .divergences import divergence, kl, win_rate
 from .estimator import kl_bin, kl_bon_estimate, kl_bon_estimate_expected
 from .gap import kl_bon_gap, win_rate_gap, win_rate_gap_bound
 from .laws import Ranked
+from .orderstats import bon_divergence, bon_f_divergence, exp_max
 from .topatom import kl_bon_gap_lower_bound, kl_bon_sandwich, top_mass, win_rate_top_bound
 from .tradeoff import optimal_kl, optimal_win_rate
 
@@ -43,4 +44,8 @@ __all__ = [
     "optimal_win_rate",
     "optimal_kl",
     "tradeoff",
+    "divergence",
+    "bon_divergence",
+    "bon_f_divergence",
+    "exp_max",
 ]

@@ -49,6 +49,16 @@ class _SympyBackend:
 
         return sympy.exp(x) - 1
 
+    @staticmethod
+    def sqrt(x):
+        import sympy
+
+        return sympy.sqrt(x)
+
+    @staticmethod
+    def pow(x, a):
+        return x**a
+
 
 class _ArbBackend:
     name = "ball"
@@ -66,6 +76,8 @@ class _ArbBackend:
     log1p = staticmethod(lambda x: x.log1p())
     exp = staticmethod(lambda x: x.exp())
     expm1 = staticmethod(lambda x: x.expm1())
+    sqrt = staticmethod(lambda x: x.sqrt())
+    pow = staticmethod(lambda x, a: (a * x.log()).exp())
 
 
 SYMPY = _SympyBackend()

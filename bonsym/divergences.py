@@ -16,7 +16,7 @@ import numpy as np
 from .laws import Ranked, as_ranked
 from .numbers import arb_eval, mpf_of_fraction, resolve_mode
 
-__all__ = ["kl", "win_rate"]
+__all__ = ["kl", "win_rate", "divergence"]
 
 
 def _pair(p, q):
@@ -185,3 +185,152 @@ def _win_fraction(fp, fq):
         w += a * (Q + b * half)
         Q += b
     return w
+
+
+# ---------------------------------------------------------------------------
+# the f-divergence family between two finite laws (THEORY.md M14-M16)
+
+def divergence(kind, p, q, *, alpha=None, dps=None, exact=False):
+    """``D_kind(p || q)`` between two finite laws on the same atoms.
+
+    Kinds as in :func:`bonsym.bon_divergence`: ``"kl"``, ``"reverse_kl"``
+    (``KL(q || p)``), ``"chi2"`` (``sum (p-q)^2/q``), ``"tv"`` (``sum |p-q|/2``),
+    ``"hellinger"`` (``1 - sum sqrt(p q)``), ``"renyi"`` (``log(sum p^a q^(1-a))/(a-1)``,
+    ``alpha > 0``; 1 is KL, inf is ``log max p/q``), ``"js"`` (Jensen-Shannon).
+    Infinite values (``p`` not absolutely continuous w.r.t. ``q``) are
+    ``inf``, ``mpf('+inf')`` or SymPy ``oo``.  Float results sum non-negative
+    terms built from the relative differences ``p_i/q_i - 1``, so nearly
+    equal laws keep their digits.
+
+    >>> divergence("chi2", ["1/2", "1/2"], ["1/4", "3/4"], exact=True)
+    1/3
+    >>> divergence("tv", [0.5, 0.5], [0.25, 0.75])
+    0.25
+    """
+    from .orderstats import check_kind
+
+    a = check_kind(kind, alpha)
+    mode = resolve_mode(dps, exact)
+    p, q = _pair(p, q)
+    if kind == "renyi" and a == 1:
+        kind = "kl"
+    if kind == "kl":
+        return kl(p, q, dps=dps, exact=exact)
+    if kind == "reverse_kl":
+        return kl(q, p, dps=dps, exact=exact)
+    if mode == "exact":
+        _require_exact(p, q)
+    fp, fq = p.fractions(), q.fractions()
+    infinite = any(x != 0 and y == 0 for x, y in zip(fp, fq))
+    if kind in ("chi2",) or (kind == "renyi" and (a == math.inf or a > 1)):
+        if infinite:
+            return _inf(mode)
+    if kind in ("chi2", "tv"):  # rational: exact in every mode
+        from fractions import Fraction
+
+        if kind == "chi2":
+            val = sum(((x - y) ** 2 / y for x, y in zip(fp, fq) if y != 0), Fraction(0))
+        else:
+            val = sum((abs(x - y) for x, y in zip(fp, fq)), Fraction(0)) / 2
+        if mode == "exact":
+            import sympy
+
+            return sympy.Rational(val.numerator, val.denominator)
+        return mpf_of_fraction(val, dps) if mode == "mp" else float(val)
+    if kind == "renyi" and a == math.inf:
+        r = max(x / y for x, y in zip(fp, fq) if x != 0)
+        if mode == "exact":
+            import sympy
+
+            return sympy.log(sympy.Rational(r.numerator, r.denominator))
+        if mode == "mp":
+            from .backends import evaluate
+
+            return evaluate(lambda B: B.log(B.num(r)), "mp", dps)
+        return math.log(r.numerator) - math.log(r.denominator)
+    if mode in ("exact", "mp"):
+        from .backends import evaluate
+
+        formula = {"hellinger": _hellinger_formula, "renyi": _renyi_formula, "js": _js_formula}[kind]
+        return evaluate(lambda B: formula(B, fp, fq, a), mode, dps, extra_bits=int(math.log2(len(fp) + 1)) + 20)
+    return _divergence_float(kind, p, q, a)
+
+
+def _inf(mode):
+    if mode == "exact":
+        import sympy
+
+        return sympy.oo
+    return mpmath.mpf("inf") if mode == "mp" else math.inf
+
+
+def _hellinger_formula(B, fp, fq, a):
+    total = B.num(0)
+    for x, y in zip(fp, fq):
+        if x and y:
+            total += B.sqrt(B.num(x * y))
+    return 1 - total
+
+
+def _renyi_formula(B, fp, fq, a):
+    total = B.num(0)
+    aa = B.num(a)
+    for x, y in zip(fp, fq):
+        if x and y:
+            total += B.pow(B.num(x), aa) * B.pow(B.num(y), 1 - aa)
+    return B.log(total) / (aa - 1)
+
+
+def _js_formula(B, fp, fq, a):
+    total = B.num(0)
+    for x, y in zip(fp, fq):
+        m = (x + y) / 2
+        if x:
+            total += B.num(x) * B.log(B.num(x / m))
+        if y:
+            total += B.num(y) * B.log(B.num(y / m))
+    return total / 2
+
+
+def _divergence_float(kind, p, q, a):
+    """Float path: non-negative (or sign-definite) terms from the relative differences d = p/q - 1."""
+    pa, ta = p.float_probs()
+    qa, tb = q.float_probs()
+    pn, qn = pa / ta, qa / tb
+    d = relative_differences(p, q)
+    pos = qn > 0
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        if kind == "hellinger":
+            # (1/2) sum (sqrt p - sqrt q)^2 = (1/2) sum q (d / (sqrt(1+d) + 1))^2, plus p/2 where q = 0
+            dp = d[pos]
+            terms = qn[pos] * (dp / (np.sqrt(1.0 + dp) + 1.0)) ** 2
+            return float(0.5 * (np.sum(terms) + np.sum(pn[~pos])))
+        if kind == "js":
+            # (1/2) sum m [phi(e) + phi(-e)], m = (p+q)/2, e = (p-q)/(p+q) = d/(2+d)
+            e = np.where(pos, d / (2.0 + d), 1.0)
+            m = np.where(pos, qn * (2.0 + d) / 2.0, pn / 2.0)
+            return float(0.5 * np.dot(m, phi_relative(e) + phi_relative(-e)))
+        # Renyi: S - 1 = sum_{q>0} q psi_a(d) - a P0, psi_a(d) = (1+d)^a - 1 - a d
+        af = float(a)
+        dp = d[pos]
+        s1 = float(np.dot(qn[pos], _psi(dp, af))) - af * float(np.sum(pn[~pos]))
+        return math.log1p(s1) / (af - 1.0)
+
+
+def _psi(d, a):
+    """(1+d)^a - 1 - a d, accurate near d = 0 (binomial series for |d| < 1/8)."""
+    out = np.empty_like(d)
+    small = np.abs(d) < 0.125
+    ds = d[small]
+    coef = [0.0] * 26
+    c = 1.0
+    for k in range(1, 26):
+        c *= (a - k + 1) / k
+        coef[k] = c
+    acc = np.zeros_like(ds)
+    for k in range(25, 1, -1):
+        acc = acc * ds + coef[k]
+    out[small] = acc * ds * ds
+    dl = d[~small]
+    out[~small] = np.expm1(a * np.log1p(dl)) - a * dl
+    return out

@@ -25,7 +25,7 @@ _REGISTRY: dict[str, "Claim"] = {}
 #: instances), a bound that holds with a loose constant (the check reports the worst ratio),
 #: folklore, or a reading of a statement whose exact form is unconfirmed
 KINDS = ("theorem", "conjecture", "loose", "folklore", "reading")
-_PAPERS = ("beirami",)
+_PAPERS = ("beirami", "mroueh")
 
 
 @dataclass(frozen=True)

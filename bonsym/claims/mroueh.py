@@ -1,0 +1,110 @@
+"""Claims of Mroueh 2024 (arXiv 2406.05883), THEORY.md M13-M16: exponential order statistics and f-divergences."""
+from __future__ import annotations
+
+import itertools
+
+import mpmath
+
+from ..bestofn import best_of_n
+from ..divergences import divergence
+from ..engine import Verdict, check_on_instances, random_laws
+from ..laws import Ranked
+from ..orderstats import DIVERGENCES, bon_divergence
+from . import register
+
+#: Rényi orders on which the Rényi claims are checked
+RENYI_ORDERS = ("1/2", "2")
+ORDERS = (2, 3, 5, 16, 100)
+LAWS = 60
+
+
+def _cases(kind):
+    return [(kind, a) for a in RENYI_ORDERS] if kind == "renyi" else [(kind, None)]
+
+
+def _dpi_check(kind):
+    def check(dps, seed):
+        laws = list(random_laws(seed + 7, LAWS, max_atoms=8))
+        insts = list(itertools.product(laws, ORDERS, _cases(kind)))
+
+        def margin(inst, d):
+            law, n, (k, a) = inst
+            bon = best_of_n(law, n)
+            return bon_divergence(k, n, alpha=a, dps=d) - divergence(k, bon, law, alpha=a, dps=d)
+
+        return check_on_instances(margin, insts, dps=dps, describe=lambda inst: {
+            "probs": [str(f) for f in inst[0].fractions()], "n": inst[1], "alpha": inst[2][1]})
+
+    return check
+
+
+def _limit_check(kind):
+    """Uniform laws on L = 4 .. 1024 atoms: the gap to the continuous value shrinks toward 0."""
+
+    def check(dps, seed):
+        sizes = [4, 16, 64, 256, 1024]
+        worst_last = None
+        count = 0
+        for n in (2, 3, 8):
+            for k, a in _cases(kind):
+                bound = bon_divergence(k, n, alpha=a, dps=dps)
+                gaps = []
+                for L in sizes:
+                    law = Ranked.uniform(L)
+                    gaps.append(bound - divergence(k, best_of_n(law, n), law, alpha=a, dps=dps))
+                    count += 1
+                # non-increasing (TV is attained exactly when u* falls on an atom boundary)
+                decreasing = all(g2 < g1 or g2 == g1 == 0 for g1, g2 in zip(gaps, gaps[1:]))
+                rel_last = gaps[-1] / bound
+                if not decreasing or gaps[-1] < 0 or rel_last > 0.05:
+                    return Verdict("refuted" if gaps[-1] < 0 else "unknown",
+                                   how=f"uniform discretisations do not converge to the continuous value "
+                                       f"(n = {n}, alpha = {a}, gaps {[mpmath.nstr(g, 5) for g in gaps]})",
+                                   margin=gaps[-1], instances=count,
+                                   counterexample={"n": n, "alpha": a, "L": sizes[-1]} if gaps[-1] < 0 else None)
+                if worst_last is None or rel_last > worst_last:
+                    worst_last = rel_last
+        return Verdict("verified", how=f"uniform laws L = {sizes[0]}..{sizes[-1]}, n = 2, 3, 8 at {dps} digits: "
+                                       f"gap decreasing in L (or 0), largest relative gap at L = {sizes[-1]}: "
+                                       f"{mpmath.nstr(worst_last, 3)}", margin=worst_last, instances=count)
+
+    return check
+
+
+_NAMES = {"kl": "KL", "reverse_kl": "reverse KL", "chi2": "chi-square", "tv": "total variation",
+          "hellinger": "squared Hellinger", "renyi": "Rényi (alpha = 1/2, 2)", "js": "Jensen-Shannon"}
+
+for _kind in DIVERGENCES:
+    register(
+        name=f"mroueh.dpi_{_kind}",
+        statement=f"{_NAMES[_kind]}: D(BoN_n(p) || p) <= D(Beta(n,1) || U) = int_0^1 f(n u^(n-1)) du "
+                  "for every finite law p",
+        source="M14",
+        paper="mroueh",
+        asserted_by="Mroueh 2024 (data processing through the Rényi representation)",
+    )(_dpi_check(_kind))
+    register(
+        name=f"mroueh.atomless_{_kind}",
+        statement=f"{_NAMES[_kind]}: equality in the atomless limit (discretisations converge to the bound)",
+        source="M15",
+        paper="mroueh",
+        asserted_by="THEORY.md M15 (derived)",
+    )(_limit_check(_kind))
+
+
+@register(
+    name="mroueh.renyi_representation",
+    statement="max of n iid Exp(1) = sum_{j<=n} E_j / j in law (the Rényi representation)",
+    source="M13",
+    paper="mroueh",
+    asserted_by="Rényi 1953; Mroueh 2024",
+)
+def _renyi_representation(dps, seed):
+    from ..derive.orderstats import renyi_identity
+
+    d, proved = renyi_identity()
+    if proved:
+        return Verdict("proved", how="symbolic: SymPy evaluates the MGF of the maximum (a Beta integral) and "
+                                     "the product of the summands' MGFs, and simplifies their ratio to 1 for "
+                                     "symbolic n and t < 0", instances=0)
+    return Verdict("unknown", how="SymPy could not simplify the MGF ratio to 1")
