@@ -53,10 +53,11 @@ def _limit_check(kind):
                     law = Ranked.uniform(L)
                     gaps.append(bound - divergence(k, best_of_n(law, n), law, alpha=a, dps=dps))
                     count += 1
-                # non-increasing (TV is attained exactly when u* falls on an atom boundary)
-                decreasing = all(g2 < g1 or g2 == g1 == 0 for g1, g2 in zip(gaps, gaps[1:]))
+                # the gap need not shrink monotonically (TV depends on where u* = n^(-1/(n-1))
+                # falls in the grid, and is attained exactly when it is an atom boundary)
+                shrinking = min(gaps) >= 0 and gaps[-1] <= gaps[0] / 100  # L grows 256-fold
                 rel_last = gaps[-1] / bound
-                if not decreasing or gaps[-1] < 0 or rel_last > 0.05:
+                if not shrinking or rel_last > 1e-2:
                     return Verdict("refuted" if gaps[-1] < 0 else "unknown",
                                    how=f"uniform discretisations do not converge to the continuous value "
                                        f"(n = {n}, alpha = {a}, gaps {[mpmath.nstr(g, 5) for g in gaps]})",
@@ -65,7 +66,7 @@ def _limit_check(kind):
                 if worst_last is None or rel_last > worst_last:
                     worst_last = rel_last
         return Verdict("verified", how=f"uniform laws L = {sizes[0]}..{sizes[-1]}, n = 2, 3, 8 at {dps} digits: "
-                                       f"gap decreasing in L (or 0), largest relative gap at L = {sizes[-1]}: "
+                                       f"gaps >= 0, shrinking at least 100-fold, largest relative gap at L = {sizes[-1]}: "
                                        f"{mpmath.nstr(worst_last, 3)}", margin=worst_last, instances=count)
 
     return check
