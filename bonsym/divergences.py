@@ -80,7 +80,8 @@ def kl(p, q, *, dps=None, exact=False):
     sup = a > 0
     if np.any(b[sup] == 0):
         return math.inf
-    return _kl_float(a / ta, b / tb, relative_differences(p, q))
+    r, d = relative_ratios(p, q)
+    return _kl_float(a / ta, b / tb, d, r)
 
 
 def relative_differences(p, q):
@@ -91,8 +92,21 @@ def relative_differences(p, q):
     little keep the digits of their difference even when they do not sum to 1
     exactly.  Atoms with ``q_i = 0`` get ``d = -1`` (they carry no mass).
     """
+    return relative_ratios(p, q)[1]
+
+
+def relative_ratios(p, q):
+    """``(r, d)``: the ratios ``r_i = p_i/q_i`` and ``d_i = r_i - 1``, each to full relative accuracy.
+
+    ``d`` loses the digits of ``r`` when ``r`` is tiny (``1 + d`` rounds), so
+    formulas use ``r`` away from 1 and ``d`` near 1.  ``q_i = 0`` gives
+    ``r = 0, d = -1``.
+    """
     if p.kind == "exact" and q.kind == "exact":
-        return np.array([float((x - y) / y) if y else -1.0 for x, y in zip(p.fractions(), q.fractions())])
+        pairs = list(zip(p.fractions(), q.fractions()))
+        r = np.array([float(x / y) if y else 0.0 for x, y in pairs])
+        d = np.array([float((x - y) / y) if y else -1.0 for x, y in pairs])
+        return r, d
     from .summation import dd_total
 
     a = p.float_array()
@@ -101,12 +115,15 @@ def relative_differences(p, q):
     tb_hi, tb_lo = dd_total(b)
     rho = ((tb_hi - ta_hi) + (tb_lo - ta_lo)) / (ta_hi + ta_lo)
     with np.errstate(divide="ignore", invalid="ignore"):
-        d = (a - b) / b + (a / b) * rho
+        ab = a / b
+        r = ab * (1.0 + rho)
+        d = (a - b) / b + ab * rho
+    r[b == 0] = 0.0
     d[b == 0] = -1.0
-    return d
+    return r, d
 
 
-def _kl_float(p, q, d=None):
+def _kl_float(p, q, d=None, r=None):
     """KL(p || q) = sum_i q_i phi(p_i/q_i - 1), a sum of non-negative terms.
 
     Since sum p = sum q = 1 this is KL, and a small KL keeps its relative
@@ -116,13 +133,14 @@ def _kl_float(p, q, d=None):
         if d is None:
             d = (p - q) / q
         pos = q > 0
-        return float(np.dot(q[pos], phi_relative(d[pos])))
+        return float(np.dot(q[pos], phi_relative(d[pos], r=None if r is None else r[pos])))
 
 
-def phi_relative(d, logr=None):
+def phi_relative(d, logr=None, r=None):
     """phi(d) = (1+d) log1p(d) - d >= 0, accurate for every d >= -1.
 
-    ``logr`` (= log1p(d)) may be passed when known more accurately than d.
+    ``logr`` (= log1p(d)) and ``r`` (= 1 + d) may be passed when known more
+    accurately than from d (d near -1 has lost the digits of 1 + d).
     Near d = 0 the Taylor series sum_{k>=2} (-1)^k d^k / (k (k-1)) is used
     (|d| < 1/8: 24 terms reach 1e-22 relative).
 
@@ -139,9 +157,10 @@ def phi_relative(d, logr=None):
             acc = acc * ds + (-1) ** k / (k * (k - 1))
         phi[small] = acc * ds * ds
         dl = d[~small]
-        ll = np.log1p(dl) if logr is None else logr[~small]
-        # d = -1 (p_i = 0): phi = 1
-        phi[~small] = np.where(dl == -1.0, 1.0, (1.0 + dl) * ll - dl)
+        rl = 1.0 + dl if r is None else np.asarray(r, dtype=np.float64)[~small]
+        ll = (np.log1p(dl) if r is None else np.log(rl)) if logr is None else logr[~small]
+        # r = 0 (p_i = 0): phi = 1
+        phi[~small] = np.where(rl == 0.0, 1.0, rl * ll - dl)
     return phi
 
 
@@ -221,7 +240,13 @@ def divergence(kind, p, q, *, alpha=None, dps=None, exact=False):
     if mode == "exact":
         _require_exact(p, q)
     fp, fq = p.fractions(), q.fractions()
+    if fp == fq:  # identical laws: every divergence is exactly 0
+        from .orderstats import _zero
+
+        return _zero(mode)
     infinite = any(x != 0 and y == 0 for x, y in zip(fp, fq))
+    if kind == "renyi" and not any(x and y for x, y in zip(fp, fq)):
+        return _inf(mode)  # no common support: sum p^a q^(1-a) = 0
     if kind in ("chi2",) or (kind == "renyi" and (a == math.inf or a > 1)):
         if infinite:
             return _inf(mode)
@@ -293,32 +318,36 @@ def _js_formula(B, fp, fq, a):
 
 
 def _divergence_float(kind, p, q, a):
-    """Float path: non-negative (or sign-definite) terms from the relative differences d = p/q - 1."""
+    """Float path: non-negative (or sign-definite) terms from the ratios r = p/q and d = r - 1."""
     pa, ta = p.float_probs()
     qa, tb = q.float_probs()
     pn, qn = pa / ta, qa / tb
-    d = relative_differences(p, q)
+    r, d = relative_ratios(p, q)
     pos = qn > 0
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         if kind == "hellinger":
-            # (1/2) sum (sqrt p - sqrt q)^2 = (1/2) sum q (d / (sqrt(1+d) + 1))^2, plus p/2 where q = 0
-            dp = d[pos]
-            terms = qn[pos] * (dp / (np.sqrt(1.0 + dp) + 1.0)) ** 2
+            # (1/2) sum q (sqrt r - 1)^2 = (1/2) sum q (d / (sqrt r + 1))^2, plus p/2 where q = 0
+            rp, dp = r[pos], d[pos]
+            terms = qn[pos] * np.where(np.abs(dp) < 0.5, dp / (np.sqrt(rp) + 1.0), np.sqrt(rp) - 1.0) ** 2
             return float(0.5 * (np.sum(terms) + np.sum(pn[~pos])))
         if kind == "js":
-            # (1/2) sum m [phi(e) + phi(-e)], m = (p+q)/2, e = (p-q)/(p+q) = d/(2+d)
+            # (1/2) sum m [phi(e) + phi(-e)], m = (p+q)/2, e = (p-q)/(p+q) = d/(2+d),
+            # 1 + e = 2r/(1+r), 1 - e = 2/(1+r)
             e = np.where(pos, d / (2.0 + d), 1.0)
             m = np.where(pos, qn * (2.0 + d) / 2.0, pn / 2.0)
-            return float(0.5 * np.dot(m, phi_relative(e) + phi_relative(-e)))
-        # Renyi: S - 1 = sum_{q>0} q psi_a(d) - a P0, psi_a(d) = (1+d)^a - 1 - a d
+            rplus = np.where(pos, 2.0 * r / (1.0 + r), 2.0)
+            rminus = np.where(pos, 2.0 / (1.0 + r), 0.0)
+            return float(0.5 * np.dot(m, phi_relative(e, r=rplus) + phi_relative(-e, r=rminus)))
+        # Renyi: S - 1 = sum_{q>0} q psi_a(r) - a P0, psi_a = r^a - 1 - a d
         af = float(a)
-        dp = d[pos]
-        s1 = float(np.dot(qn[pos], _psi(dp, af))) - af * float(np.sum(pn[~pos]))
+        s1 = float(np.dot(qn[pos], _psi(d[pos], af, r[pos]))) - af * float(np.sum(pn[~pos]))
+        if s1 <= -1.0:  # no common support
+            return math.inf
         return math.log1p(s1) / (af - 1.0)
 
 
-def _psi(d, a):
-    """(1+d)^a - 1 - a d, accurate near d = 0 (binomial series for |d| < 1/8)."""
+def _psi(d, a, r):
+    """r^a - 1 - a d with r = 1 + d, accurate near d = 0 (binomial series for |d| < 1/8) and for tiny r."""
     out = np.empty_like(d)
     small = np.abs(d) < 0.125
     ds = d[small]
@@ -332,5 +361,6 @@ def _psi(d, a):
         acc = acc * ds + coef[k]
     out[small] = acc * ds * ds
     dl = d[~small]
-    out[~small] = np.expm1(a * np.log1p(dl)) - a * dl
+    with np.errstate(divide="ignore"):
+        out[~small] = np.expm1(a * np.log(r[~small])) - a * dl
     return out

@@ -513,3 +513,253 @@ def bon_curve_win_rate_mp(kl_value, dps: int = 40) -> mpmath.mpf:
     t = bon_t_from_kl_mp(kl_value, dps)
     with mpmath.workdps(dps):
         return +(t / (t + 1))
+
+
+# =========================================================================== issue 4 oracles
+# Mroueh (THEORY.md M13-M16): f-divergences of finite laws, the continuous-BoN values
+# D_f(Beta(n,1) || U(0,1)) = int_0^1 f(n u^(n-1)) du (closed forms typed from M16 and
+# quadrature), and the law of the maximum of n iid Exp(1).  Nothing imports bonsym.
+
+DIVERGENCE_KINDS = ("kl", "reverse_kl", "chi2", "tv", "hellinger", "renyi", "js")
+
+
+def fdiv_exact_rational(kind: str, p, q):
+    """chi2 = sum (p-q)^2/q and tv = 1/2 sum |p-q| as exact Fractions (None if infinite)."""
+    p = [to_fraction_exact(x) for x in p]
+    q = [to_fraction_exact(x) for x in q]
+    assert len(p) == len(q)
+    if kind == "tv":
+        return sum((abs(a - b) for a, b in zip(p, q)), Fraction(0)) / 2
+    if kind == "chi2":
+        total = Fraction(0)
+        for a, b in zip(p, q):
+            if b == 0:
+                if a != 0:
+                    return None
+                continue
+            total += (a - b) ** 2 / b
+        return total
+    raise ValueError(kind)
+
+
+def fdiv_mp(kind: str, p, q, alpha=None, dps: int = 50) -> mpmath.mpf:
+    """D(p || q) between two finite laws given exactly (Fractions, ints, "a/b", binary floats),
+    from the textbook definitions, at ``dps`` digits; +inf when not absolutely continuous.
+
+    kl = sum p log(p/q); reverse_kl = KL(q || p); chi2 = sum (p-q)^2/q; tv = 1/2 sum |p-q|;
+    hellinger = 1 - sum sqrt(p q); renyi = log(sum p^a q^(1-a))/(a-1) (a = 1: KL);
+    js = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p+q)/2.  Natural logarithms throughout.
+    """
+    p = [to_fraction_exact(x) for x in p]
+    q = [to_fraction_exact(x) for x in q]
+    assert len(p) == len(q)
+    if kind in ("chi2", "tv"):
+        v = fdiv_exact_rational(kind, p, q)
+        if v is None:
+            return mpmath.inf
+        with mpmath.workdps(dps):
+            return _mpf_from_fraction(v)
+    if kind == "kl":
+        return kl_mp(p, q, dps)
+    if kind == "reverse_kl":
+        return kl_mp(q, p, dps)
+    wp = dps + 20
+    with mpmath.workdps(wp):
+        if kind == "hellinger":
+            bc = mpmath.fsum(mpmath.sqrt(_mpf_from_fraction(a * b)) for a, b in zip(p, q))
+            v = 1 - bc
+        elif kind == "js":
+            v = mpmath.mpf(0)
+            for a, b in zip(p, q):
+                m = (a + b) / 2
+                if a:
+                    v += _mpf_from_fraction(a) * mpmath.log(_mpf_from_fraction(a / m))
+                if b:
+                    v += _mpf_from_fraction(b) * mpmath.log(_mpf_from_fraction(b / m))
+            v /= 2
+        elif kind == "renyi":
+            if alpha is None:
+                raise ValueError("alpha required")
+            al = to_fraction_exact(alpha)
+            assert al > 0
+            if al == 1:
+                return kl_mp(p, q, dps)
+            a_mp = _mpf_from_fraction(al)
+            s = mpmath.mpf(0)
+            for a, b in zip(p, q):
+                if a == 0:
+                    continue
+                if b == 0:
+                    if al > 1:
+                        return mpmath.inf
+                    continue
+                # p^a q^(1-a) = p (p/q)^(a-1): one ratio, one power
+                s += _mpf_from_fraction(a) * _mpf_from_fraction(a / b) ** (a_mp - 1)
+            if s == 0:
+                return mpmath.inf
+            v = mpmath.log(s) / (a_mp - 1)
+        else:
+            raise ValueError(kind)
+    with mpmath.workdps(dps):
+        return +v
+
+
+def bon_closed_mp(kind: str, n, alpha=None, dps: int = 50) -> mpmath.mpf:
+    """D(P_n || Unif) typed from THEORY.md M16 (P_n = Beta(n,1), density n u^(n-1)), real n >= 1.
+
+    kl: log n - (n-1)/n; reverse_kl: n - 1 - log n; chi2: (n-1)^2/(2n-1);
+    tv: (n-1) n^(-n/(n-1)); hellinger: (sqrt n - 1)^2/(n+1);
+    renyi: log(n^a / (a(n-1)+1))/(a-1) (a = 1: kl);
+    js: log 2 + 1/2 log n - log(n+1) + m/2 - m/(2n) - m^2 I0/(2n), m = n-1,
+        I0 = 2F1(1, 1/m; 1+1/m; -n).
+    """
+    nf = to_fraction_exact(n)
+    assert nf >= 1
+    if nf == 1:
+        return mpmath.mpf(0)
+    with mpmath.workdps(dps + 25):
+        nn = _mpf_from_fraction(nf)
+        m = nn - 1
+        if kind == "kl" or (kind == "renyi" and to_fraction_exact(alpha) == 1):
+            v = mpmath.log(nn) - m / nn
+        elif kind == "reverse_kl":
+            v = m - mpmath.log(nn)
+        elif kind == "chi2":
+            v = m ** 2 / (2 * nn - 1)
+        elif kind == "tv":
+            v = m * nn ** (-nn / m)
+        elif kind == "hellinger":
+            v = (mpmath.sqrt(nn) - 1) ** 2 / (nn + 1)
+        elif kind == "renyi":
+            a = _mpf_from_fraction(to_fraction_exact(alpha))
+            v = mpmath.log(nn ** a / (a * m + 1)) / (a - 1)
+        elif kind == "js":
+            I0 = mpmath.hyp2f1(1, 1 / m, 1 + 1 / m, -nn)
+            v = (mpmath.log(2) + mpmath.log(nn) / 2 - mpmath.log(nn + 1) + m / 2 - m / (2 * nn)
+                 - m ** 2 * I0 / (2 * nn))
+        else:
+            raise ValueError(kind)
+    with mpmath.workdps(dps):
+        return +v
+
+
+def generator_mp(kind: str, alpha=None):
+    """The convex generator f(t) (mpmath) with D_f(P||Q) = E_Q f(dP/dQ), for the f-divergence kinds.
+
+    Renyi is not an f-divergence itself: its generator here is t^a (the integral H_a of
+    int (dP/dQ)^a dQ), turned into D_a = log(H_a)/(a-1) by :func:`bon_quad_mp`."""
+    if kind == "kl":
+        return lambda t: t * mpmath.log(t) if t != 0 else mpmath.mpf(0)
+    if kind == "reverse_kl":
+        return lambda t: -mpmath.log(t)
+    if kind == "chi2":
+        return lambda t: (t - 1) ** 2
+    if kind == "tv":
+        return lambda t: abs(t - 1) / 2
+    if kind == "hellinger":
+        return lambda t: (mpmath.sqrt(t) - 1) ** 2 / 2
+    if kind == "js":
+        def js(t):
+            s = (1 + t)
+            a = t * mpmath.log(2 * t / s) if t != 0 else mpmath.mpf(0)
+            return (a + mpmath.log(2 / s)) / 2
+        return js
+    if kind == "renyi":
+        a = alpha
+        return lambda t: t ** a
+    raise ValueError(kind)
+
+
+def bon_quad_mp(kind_or_f, n, alpha=None, dps: int = 50) -> mpmath.mpf:
+    """int_0^1 f(n u^(n-1)) du by mpmath.quad at dps + 20 digits, the interval split at
+    u* = n^(-1/(n-1)) (where the likelihood ratio crosses 1; TV has a kink there) and
+    halfway to 1.  ``kind_or_f`` is a kind name or an mpmath-callable generator f."""
+    nf = to_fraction_exact(n)
+    with mpmath.workdps(dps + 20):
+        nn = _mpf_from_fraction(nf)
+        a_mp = _mpf_from_fraction(to_fraction_exact(alpha)) if alpha is not None else None
+        if isinstance(kind_or_f, str):
+            f = generator_mp(kind_or_f, a_mp)
+        else:
+            f = kind_or_f
+        if nf == 1:
+            pts = [mpmath.mpf(0), mpmath.mpf(1)]
+        else:
+            us = nn ** (-1 / (nn - 1))
+            pts = [mpmath.mpf(0), us / 2, us, (us + 1) / 2, mpmath.mpf(1)]
+        val = mpmath.quad(lambda u: f(nn * u ** (nn - 1)), pts)
+        if kind_or_f == "renyi":
+            if a_mp == 1:
+                val = mpmath.quad(lambda u: generator_mp("kl")(nn * u ** (nn - 1)), pts)
+            else:
+                val = mpmath.log(val) / (a_mp - 1)
+    with mpmath.workdps(dps):
+        return +val
+
+
+# ---------------------------------------------------------------- maximum of n iid Exp(1) (M13)
+def harmonic_exact(n: int, k: int = 1) -> Fraction:
+    """H_n^(k) = sum_{j<=n} j^(-k)."""
+    return sum((Fraction(1, j ** k) for j in range(1, n + 1)), Fraction(0))
+
+
+def exp_max_cumulant_exact(n: int, k: int) -> Fraction:
+    """k-th cumulant of max of n Exp(1) = sum of those of E_j/j: (k-1)! sum_j j^(-k)."""
+    return math.factorial(k - 1) * harmonic_exact(n, k)
+
+
+def exp_max_cdf_mp(x, n, dps: int = 50) -> mpmath.mpf:
+    with mpmath.workdps(dps + 20):
+        x = mpf_exact(x)
+        v = (-mpmath.expm1(-x)) ** n if x > 0 else mpmath.mpf(0)
+    with mpmath.workdps(dps):
+        return +v
+
+
+def exp_max_pdf_mp(x, n, dps: int = 50) -> mpmath.mpf:
+    with mpmath.workdps(dps + 20):
+        x = mpf_exact(x)
+        v = n * (-mpmath.expm1(-x)) ** (n - 1) * mpmath.exp(-x) if x >= 0 else mpmath.mpf(0)
+    with mpmath.workdps(dps):
+        return +v
+
+
+def exp_max_cgf_quad_mp(t, n, dps: int = 40) -> mpmath.mpf:
+    """log E exp(t M), M = max of n Exp(1), as log of mpmath.quad of
+    int_0^inf e^(t x) n (1 - e^-x)^(n-1) e^-x dx (t < 1)."""
+    with mpmath.workdps(dps + 20):
+        tt = mpf_exact(t)
+        assert tt < 1
+        dens = lambda x: mpmath.exp(tt * x) * n * (-mpmath.expm1(-x)) ** (n - 1) * mpmath.exp(-x)
+        mgf = mpmath.quad(dens, [0, 1, 4, 16, 64, mpmath.inf])
+        v = mpmath.log(mgf)
+    with mpmath.workdps(dps):
+        return +v
+
+
+def exp_max_cgf_product_mp(t, n: int, dps: int = 40) -> mpmath.mpf:
+    """Same from the Rényi representation: sum_j log(j/(j - t)) (E_j/j has MGF j/(j-t))."""
+    with mpmath.workdps(dps + 20):
+        tt = mpf_exact(t)
+        v = mpmath.fsum(mpmath.log(j / (j - tt)) for j in range(1, n + 1))
+    with mpmath.workdps(dps):
+        return +v
+
+
+def ks_two_sample(a, b) -> float:
+    """sup_x |F_a(x) - F_b(x)| of two empirical CDFs."""
+    a = np.sort(np.asarray(a, dtype=float))
+    b = np.sort(np.asarray(b, dtype=float))
+    allx = np.concatenate([a, b])
+    fa = np.searchsorted(a, allx, side="right") / a.size
+    fb = np.searchsorted(b, allx, side="right") / b.size
+    return float(np.max(np.abs(fa - fb)))
+
+
+def ks_one_sample(a, cdf) -> float:
+    """sup_x |F_emp(x) - cdf(x)| (cdf vectorised over numpy arrays)."""
+    a = np.sort(np.asarray(a, dtype=float))
+    N = a.size
+    c = cdf(a)
+    i = np.arange(1, N + 1)
+    return float(max(np.max(i / N - c), np.max(c - (i - 1) / N)))
