@@ -276,7 +276,9 @@ class ExpMax:
         n, x, t, j, v = _symbols()
         kk = sympy.Symbol("k", positive=True, integer=True)
         syms = {"n": n, "x": x, "t": t, "k": kk}
-        return {k: sympy.sympify(s, locals=syms) for k, s in exp_max_forms().items()}, syms
+        from .derive.cache import parse_expression
+
+        return {k: parse_expression(s, syms) for k, s in exp_max_forms().items()}, syms
 
     def _eval(self, name, extra, dps, exact):
         mode = resolve_mode(dps, exact)

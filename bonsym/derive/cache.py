@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .._version import __version__
 
-__all__ = ["cached", "cache_dir"]
+__all__ = ["cached", "cache_dir", "parse_expression"]
 
 _MEMORY: dict = {}
 
@@ -63,3 +63,46 @@ def cached(key, derive):
             _MEMORY.setdefault("_warnings", []).append(str(exc))
     _MEMORY[key] = data
     return data
+
+
+#: identifiers a cached SymPy expression may contain (besides its own symbols)
+_ALLOWED_NAMES = {"log", "exp", "sqrt", "gamma", "loggamma", "harmonic", "hyper", "factorial",
+                  "pi", "E", "EulerGamma", "polygamma"}
+
+
+def parse_expression(text, symbols):
+    """Parse a cached SymPy expression, refusing anything but arithmetic, numbers, known functions and ``symbols``.
+
+    ``sympify`` evaluates Python code, so a cache file is checked token by
+    token first: a tampered or corrupt entry raises ``ValueError`` instead of
+    running.
+
+    >>> import sympy
+    >>> n = sympy.Symbol("n")
+    >>> parse_expression("log(n) - 1 + 1/n", {"n": n})
+    log(n) - 1 + 1/n
+    >>> parse_expression("__import__('os').system('true')", {"n": n})
+    Traceback (most recent call last):
+    ...
+    ValueError: refusing to parse a cached expression with characters outside arithmetic: ...
+    >>> parse_expression("eval(n)", {"n": n})
+    Traceback (most recent call last):
+    ...
+    ValueError: refusing to parse a cached expression with the name 'eval' (a corrupt ...
+    """
+    import re
+
+    import sympy
+
+    if not isinstance(text, str) or len(text) > 100_000:
+        raise _refuse("a cached expression must be a string of reasonable size")
+    if re.search(r"[^A-Za-z0-9_+\-*/().,\s]", text):
+        raise _refuse(f"refusing to parse a cached expression with characters outside arithmetic: {text[:80]!r}")
+    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        if name not in _ALLOWED_NAMES and name not in symbols:
+            raise _refuse(f"refusing to parse a cached expression with the name {name!r}")
+    return sympy.sympify(text, locals=dict(symbols))
+
+
+def _refuse(msg):
+    return ValueError(f"{msg} (a corrupt or tampered cache entry: delete {cache_dir()} to derive it again)")

@@ -104,7 +104,9 @@ def closed_form(kind):
         raise ValueError(f"unknown divergence {kind!r}; known: {', '.join(KINDS)}")
     text = cached(f"bon_fdiv_{kind}", lambda: str(derivation(kind).result))
     n, alpha = symbols()
-    return sympy.sympify(text, locals={"n": n, "alpha": alpha})
+    from .cache import parse_expression
+
+    return parse_expression(text, {"n": n, "alpha": alpha})
 
 
 def _start(kind, title):
