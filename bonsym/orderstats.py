@@ -177,13 +177,13 @@ def bon_f_divergence(f, n, *, dps=None, exact=False):
         result = result.subs(npos, order.value)
     if mode == "exact":
         return result
-    if not result.has(sympy.Integral):
+    from .derive.arbeval import arb_supports
+
+    if not result.has(sympy.Integral) and arb_supports(result):
         from .derive.arbeval import arb_of
 
-        try:
-            return _numeric(lambda prec: arb_of(result, {}), mode, dps, extra_bits=order.bits() + 20)
-        except TypeError:  # a special function the ball evaluator does not know: use quadrature
-            pass
+        return _numeric(lambda prec: arb_of(result, {}), mode, dps, extra_bits=order.bits() + 20)
+    # no closed form, or one with special functions the ball evaluator does not know
     return _quadrature(integrand, u, mode, dps, breaks)
 
 

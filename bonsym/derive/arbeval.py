@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-__all__ = ["arb_of"]
+__all__ = ["arb_of", "arb_supports"]
 
 
 def _num(x):
@@ -103,3 +103,21 @@ def arb_of(expr, values):
         raise TypeError(f"cannot evaluate {type(e).__name__} ({e}) in Arb balls")
 
     return ev(sympy.sympify(expr))
+
+
+def arb_supports(expr):
+    """True when every node of ``expr`` is one :func:`arb_of` can evaluate."""
+    import sympy
+
+    known = (sympy.Add, sympy.Mul, sympy.Pow, sympy.log, sympy.exp, sympy.gamma, sympy.loggamma,
+             sympy.harmonic, sympy.polygamma, sympy.hyper, sympy.Symbol, sympy.Number)
+    for node in sympy.preorder_traversal(expr):
+        if node in (sympy.pi, sympy.E, sympy.EulerGamma) or isinstance(node, (sympy.Tuple,)):
+            continue
+        if isinstance(node, sympy.hyper):
+            if len(node.args[0]) != 2 or len(node.args[1]) != 1:
+                return False
+            continue
+        if not isinstance(node, known):
+            return False
+    return True
