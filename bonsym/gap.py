@@ -24,6 +24,7 @@ difference in Arb balls, whose precision rises until the gap is certified;
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -120,7 +121,9 @@ def _per_atom_float(law, order, which):
             # near n = 1 the closed forms cancel to O(m^2) (KL) or O(m) (win rate); the thick
             # atoms (n h > 1, so F_i > e^{0.99} F_{i-1}: at most ~750 of them) get 40 digits
             idx = np.flatnonzero(thick)
-            G[idx] = [_closed_form_mp(which, nf, float(hv)) for hv in h[idx]]
+            mfrac = order.as_fraction() - 1  # exact n - 1, not from a rounded n
+            digits = 30 + max(0, -int(math.log10(float(mfrac)) if mfrac else 0)) * 2
+            G[idx] = [_closed_form_mp(which, order.as_fraction(), float(hv), dps=digits) for hv in h[idx]]
         G[~np.isfinite(h)] = bottom
         w = np.exp(weight_power * logF[j:])
     return float(np.dot(w, G))
@@ -132,7 +135,8 @@ def _closed_form_mp(which, n, h, dps=40):
 
     ctx = mpmath.MPContext()
     ctx.dps = dps
-    n, h = ctx.mpf(n), ctx.mpf(h)
+    n = ctx.mpf(n.numerator) / n.denominator if isinstance(n, Fraction) else ctx.mpf(n)
+    h = ctx.mpf(h)
     t = ctx.exp(-h)
     tn = ctx.exp(-n * h)
     if which == "kl":
@@ -194,12 +198,17 @@ def win_rate_gap(law, n, *, dps=None, exact=False):
 
 
 def win_rate_gap_bound(law, n, *, dps=None, exact=False):
-    """``n(n-1)/12 sum_i p_i^3 >= n/(n+1) - W_n`` (B26), with equality at n = 2; sharp for every n.
+    """``n(n-1)/12 sum_i p_i^3 >= n/(n+1) - W_n`` (B26) for ``n >= 2``, with equality at n = 2.
+
+    The proof bounds ``xi^(n-2) <= 1``, which needs ``n >= 2``; for ``1 < n < 2``
+    the inequality fails (two equal atoms at n = 3/2), so such n are refused.
 
     >>> win_rate_gap_bound(["1/2", "1/3", "1/6"], 2, exact=True)
     1/36
     """
     mode, law, order = _prepare(law, n, dps, exact)
+    if order.kind != "symbolic" and order.as_fraction() < 2 and not order.is_one:
+        raise ValueError(f"the cube bound n(n-1)/12 sum p^3 holds for n >= 2 (and n = 1); got n = {order.value}")
     if mode == "float":
         p, T = law.float_probs()
         nf = order.as_float()

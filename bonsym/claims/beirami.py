@@ -187,7 +187,7 @@ def _kl_gap_top_atom(dps, seed):
 
 @register(
     name="beirami.win_gap_cubes",
-    statement="n/(n+1) - W_n <= n(n-1)/12 sum_i p_i^3",
+    statement="n/(n+1) - W_n <= n(n-1)/12 sum_i p_i^3 for integer n >= 2 (false for 1 < n < 2)",
     source="B26",
     paper="beirami",
     asserted_by="Beirami et al. 2024, Thm 5.4 (sharpened form B26)",
