@@ -76,6 +76,15 @@ def _taylor_shift(poly):
 def _series_values(which, m, h):
     """sum_k c_k(m) h^k for arrays h (float), coefficients polynomials in m = n - 1."""
     coeffs = _shifted_coefficients(which)
+    if abs(m) > 1e6 and all(len(poly) <= k + 1 for k, poly in enumerate(coeffs)):
+        # huge n: m^k overflows, so sum b_kj (m h)^j h^(k-j) with m h <= n h <= 1
+        y = m * h
+        acc = np.zeros_like(h)
+        for k, poly in enumerate(coeffs):
+            for j, b in enumerate(poly):
+                if b:
+                    acc += b * y**j * h ** (k - j)
+        return acc
     cvals = []
     for poly in coeffs:
         v = 0.0
