@@ -115,6 +115,21 @@ def _scalar(x):
 
 # -- public API -------------------------------------------------------------------------
 
+def _eps_function(eps, n, dps, exact, float_fn, formula, at_zero):
+    """A function of (eps, n) that is 0 at n = 1: stable float path, or the formula in SymPy / Arb."""
+    mode = resolve_mode(dps, exact)
+    order = check_n(n)
+    e = _check_eps(eps, mode)
+    if mode == "float":
+        if order.is_one:
+            return _scalar(np.zeros_like(np.asarray(e, dtype=float)))
+        return _scalar(float_fn(e, order))
+    if order.is_one:
+        return evaluate(lambda B: B.num(0), mode, dps)
+    return evaluate(lambda B: _at(formula, B, e, _n_of(B, order), at_zero), mode, dps,
+                    extra_bits=order.bits() + 16)
+
+
 def kl_bin(eps, n, *, dps=None, exact=False):
     """``KL_bin(eps) = (1-a) log((1-a)/eps) + (n-1) a log(1-eps)``, ``a = (1-eps)^n`` (B15).
 
@@ -124,17 +139,8 @@ def kl_bin(eps, n, *, dps=None, exact=False):
     >>> round(kl_bin(0.5, 2), 12)   # = KL of (3/4, 1/4) vs (1/2, 1/2)
     0.130812035941
     """
-    mode = resolve_mode(dps, exact)
-    order = check_n(n)
-    e = _check_eps(eps, mode)
-    if mode == "float":
-        if order.is_one:
-            return _scalar(np.zeros_like(np.asarray(e, dtype=float)))
-        return _scalar(_kl_bin_float(e, order.floats()[1]))
-    if order.is_one:
-        return evaluate(lambda B: B.num(0), mode, dps)
-    return evaluate(lambda B: _at(_kl_bin_formula, B, e, _n_of(B, order), _zero), mode, dps,
-                    extra_bits=order.bits() + 16)
+    return _eps_function(eps, n, dps, exact, lambda e, order: _kl_bin_float(e, order.floats()[1]),
+                         _kl_bin_formula, _zero)
 
 
 def kl_bon_estimate(eps, n, *, dps=None, exact=False):
@@ -149,17 +155,7 @@ def kl_bon_estimate(eps, n, *, dps=None, exact=False):
     >>> kl_bon_estimate(1, 8)
     0.0
     """
-    mode = resolve_mode(dps, exact)
-    order = check_n(n)
-    e = _check_eps(eps, mode)
-    if mode == "float":
-        if order.is_one:
-            return _scalar(np.zeros_like(np.asarray(e, dtype=float)))
-        return _scalar(_d_float(e, order))
-    if order.is_one:
-        return evaluate(lambda B: B.num(0), mode, dps)
-    return evaluate(lambda B: _at(_d_formula, B, e, _n_of(B, order), _kbar), mode, dps,
-                    extra_bits=order.bits() + 16)
+    return _eps_function(eps, n, dps, exact, _d_float, _d_formula, _kbar)
 
 
 def kl_bon_estimate_expected(law, n, *, dps=None, exact=False):
