@@ -18,7 +18,7 @@ cached on disk (:mod:`bonsym.derive.cache`).
 from __future__ import annotations
 
 from .cache import cached
-from .core import Derivation, numeric_identity
+from .core import Derivation, numeric_identity, quadrature_identity
 
 __all__ = ["kl_atom_gap_derivation", "win_atom_gap_derivation", "series_coefficients", "SERIES_ORDER"]
 
@@ -49,10 +49,11 @@ def kl_atom_gap_derivation(order=SERIES_ORDER):
     integrand = sympy.expand_log(f * log(f), force=True)
     antider = sympy.integrate(sympy.expand(integrand), u)
     closed = sympy.expand(antider.subs(u, b) - antider.subs(u, a)) - m * log(m / (b - a))
-    d.step(closed, "=", "SymPy integrates n u^(n-1) (log n + (n-1) log u) on [a, b]", check="symbolic")
+    d.step(closed, "=", "SymPy integrates n u^(n-1) (log n + (n-1) log u) on [a, b]",
+           check=quadrature_identity(closed + m * log(m / (b - a)), f * log(f), u, _atom_points(n, a, b),
+                                     limits=(a, b)))
     scaled = sympy.expand_log(sympy.expand(closed.subs(a, t * b) / b**n), force=True)
-    G_text = ((1 - t**n) * log(n * (1 - t) / (1 - t**n)) - (n - 1) * (1 - t**n) / n
-              - (n - 1) * t**n * log(t))
+    G_text = _G("kl", n, t)
     d.step(b**n * G_text, "=", "substitute a = t b and divide by b^n (scale invariance)",
            check=numeric_identity(scaled.subs(b, sympy.Rational(3, 5)), G_text, (n, t)))
     x = n * h
@@ -65,7 +66,8 @@ def kl_atom_gap_derivation(order=SERIES_ORDER):
     series = sum(sympy.Poly([sympy.Rational(c) for c in reversed(cs)], n).as_expr() * h**k
                  for k, cs in enumerate(coeffs))
     d.step(series + sympy.O(h**order), "series",
-           "Taylor series in h (coefficients polynomials in n; converges for n h < 2 pi)", check="numeric")
+           "Taylor series in h (coefficients polynomials in n; converges for n h < 2 pi)",
+           check=numeric_identity(series, G_text.subs(t, exp(-h)), (n, h), points=_series_points()))
     return d
 
 
@@ -82,15 +84,65 @@ def win_atom_gap_derivation(order=SERIES_ORDER):
              "c the atom's midpoint (B23, B24)")
     closed = sympy.integrate(sympy.expand((u - c) * n * u ** (n - 1)), (u, a, b), conds="none")
     closed = sympy.simplify(closed)
-    d.step(closed, "=", "SymPy integrates", check="symbolic")
-    W_text = n / (n + 1) * (1 - t ** (n + 1)) - (1 + t) / 2 * (1 - t**n)
+    d.step(closed, "=", "SymPy integrates",
+           check=quadrature_identity(closed, (u - c) * n * u ** (n - 1), u, _atom_points(n, a, b), limits=(a, b)))
+    W_text = _G("win", n, t)
     d.step(b ** (n + 1) * W_text, "=", "substitute a = t b and divide by b^(n+1)",
            check=numeric_identity((closed.subs(a, t * b) / b ** (n + 1)).subs(b, sympy.Rational(3, 5)), W_text, (n, t)))
     coeffs = _win_series(order)
     series = sum(sympy.Poly([sympy.Rational(cc) for cc in reversed(cs)], n).as_expr() * h**k
                  for k, cs in enumerate(coeffs))
-    d.step(series + sympy.O(h**order), "series", "t = e^{-h}; Taylor series in h", check="numeric")
+    d.step(series + sympy.O(h**order), "series", "t = e^{-h}; Taylor series in h",
+           check=numeric_identity(series, W_text.subs(t, exp(-h)), (n, h), points=_series_points()))
     return d
+
+
+def _G(which, n, t):
+    """The scaled per-atom gap in ``t = a/b`` (B10 for ``"kl"``, B24 for ``"win"``), as stated in THEORY.md."""
+    from sympy import log
+
+    if which == "kl":
+        return ((1 - t**n) * log(n * (1 - t) / (1 - t**n)) - (n - 1) * (1 - t**n) / n
+                - (n - 1) * t**n * log(t))
+    return n / (n + 1) * (1 - t ** (n + 1)) - (1 + t) / 2 * (1 - t**n)
+
+
+def _atom_points(n, a, b):
+    import sympy
+
+    R = sympy.Rational
+    return [{n: R(7, 3), a: R(1, 5), b: R(3, 4)}, {n: R(12), a: R(9, 10), b: R(19, 20)},
+            {n: R(3, 2), a: R(1, 100), b: R(1, 2)}]
+
+
+def _series_points():
+    """(n, h) with n h well inside the radius 2 pi: 30 terms reach far below 40 digits' tolerance."""
+    import sympy
+
+    R = sympy.Rational
+    return [(R(7, 3), R(1, 50)), (R(10), R(1, 100)), (R(3, 2), R(1, 7))]
+
+
+def _validate_series(which, data, order):
+    """Cached coefficients must reproduce the closed-form gap at three points (``n h`` up to 1.5)."""
+    import mpmath
+    import sympy
+    from fractions import Fraction
+
+    if not isinstance(data, list) or len(data) != order:
+        raise ValueError(f"{which} series: expected {order} coefficients")
+    n, h, t = sympy.symbols("n h t", positive=True)
+    G = sympy.lambdify((n, t), _G(which, n, t), "mpmath")
+    # two points deep inside the disc of convergence (25 digits), one near n h = 1.5 where the
+    # high-order coefficients matter (truncation error about (1.5 / 2 pi)^30 ~ 1e-19)
+    for nv, hv, tol in ((Fraction(7, 3), Fraction(1, 50), 25), (Fraction(10), Fraction(1, 100), 25),
+                        (Fraction(3), Fraction(1, 2), 14)):
+        total = sum(sum(Fraction(c) * nv**i for i, c in enumerate(cs)) * hv**k for k, cs in enumerate(data))
+        with mpmath.workdps(40):
+            want = G(mpmath.mpf(nv.numerator) / nv.denominator, mpmath.exp(-mpmath.mpf(hv.numerator) / hv.denominator))
+            got = mpmath.mpf(total.numerator) / total.denominator
+            if not abs(got - want) <= mpmath.mpf(10) ** -tol * abs(want):
+                raise ArithmeticError(f"cached {which} series does not match the closed form at n = {nv}, h = {hv}")
 
 
 def _poly_mul(p, q, order):
@@ -137,7 +189,7 @@ def _kl_series(order):
             out.append([str(x) for x in reversed(c.all_coeffs())] if not c.is_zero else ["0"])
         return out
 
-    return cached(f"kl_atom_gap_series_{order}", derive)
+    return cached(f"kl_atom_gap_series_{order}", derive, validate=lambda data: _validate_series("kl", data, order))
 
 
 def _win_series(order):
@@ -161,7 +213,7 @@ def _win_series(order):
             out.append([str(x) for x in reversed(c.all_coeffs())] if not c.is_zero else ["0"])
         return out
 
-    return cached(f"win_atom_gap_series_{order}", derive)
+    return cached(f"win_atom_gap_series_{order}", derive, validate=lambda data: _validate_series("win", data, order))
 
 
 def series_coefficients(which, order=SERIES_ORDER):

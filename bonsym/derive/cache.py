@@ -1,8 +1,13 @@
-"""On-disk cache for derived data (JSON), keyed by the library version.
+"""On-disk cache for derived data (JSON), keyed by the library version, the deriving module's source and SymPy's version.
 
 The directory is ``$BONSYM_CACHE_DIR`` if set, else ``~/.cache/bonsym``; a
 cache that cannot be written (read-only home) is skipped silently only in the
 sense that the data is derived again next time: nothing is lost.
+
+An entry read from disk is trusted only after ``validate(data)`` passes (each
+deriving module checks its cached closed forms against their definitions at
+a point, by quadrature); an entry that fails (corrupt, tampered, or written by
+a broken SymPy) is discarded with a :class:`CacheWarning` and derived again.
 """
 from __future__ import annotations
 
@@ -13,7 +18,11 @@ from pathlib import Path
 
 from .._version import __version__
 
-__all__ = ["cached", "cache_dir", "parse_expression"]
+__all__ = ["cached", "cache_dir", "parse_expression", "CacheWarning"]
+
+
+class CacheWarning(UserWarning):
+    """A cache entry on disk failed validation and was derived again."""
 
 _MEMORY: dict = {}
 
@@ -36,21 +45,39 @@ def _source_hash(fn):
     return hashlib.sha1(data).hexdigest()[:12]
 
 
-def cached(key, derive):
+def _sympy_version():
+    import sympy
+
+    return sympy.__version__
+
+
+def cached(key, derive, validate=None):
     """Return the JSON-able data for ``key``: from memory, from disk, or ``derive()`` (then stored).
 
-    The file name carries a hash of the deriving module's source, so a change
-    to a derivation is never answered from a stale cache.
+    The file name carries a hash of the deriving module's source and SymPy's
+    version, so a change to a derivation (or to the SymPy that derived it) is
+    never answered from a stale cache.  Data read from disk must pass
+    ``validate(data)`` (which raises ``ValueError`` or ``ArithmeticError`` on
+    a bad entry); otherwise it is derived again, with a :class:`CacheWarning`.
     """
     if key in _MEMORY:
         return _MEMORY[key]
-    path = cache_dir() / f"{key}-{_source_hash(derive)}.json"
+    path = cache_dir() / f"{key}-{_source_hash(derive)}-sympy{_sympy_version()}.json"
     data = None
     try:
         with open(path) as fh:
             data = json.load(fh)
     except (OSError, ValueError):
         data = None
+    if data is not None and validate is not None:
+        try:
+            validate(data)
+        except (ValueError, ArithmeticError, TypeError, KeyError) as exc:
+            import warnings
+
+            warnings.warn(f"cache entry {path} failed validation and is derived again: {exc}", CacheWarning,
+                          stacklevel=2)
+            data = None
     if data is None:
         data = derive()
         try:

@@ -22,7 +22,7 @@ Symbols: ``n`` (positive), ``alpha`` (positive).
 from __future__ import annotations
 
 from .cache import cached
-from .core import Derivation
+from .core import Check, Derivation, numeric_identity, symbolic_identity
 
 __all__ = ["KINDS", "derivation", "closed_form", "symbols"]
 
@@ -44,24 +44,10 @@ def _u():
 
 
 def _quad_check(expr, integrand, syms_values, dps=40, breaks=None):
-    """Check a closed form against mpmath quadrature of its integral at a few points.
+    """Check a closed form against mpmath quadrature of its integral over u in [0, 1] at a few points."""
+    from .core import quadrature_identity
 
-    ``breaks(vals)`` gives interior points where the integrand has a kink.
-    """
-    import mpmath
-    import sympy
-
-    u = _u()
-    for vals in syms_values:
-        closed = sympy.N(expr.subs(vals), dps)
-        f = sympy.lambdify(u, integrand.subs(vals), "mpmath")
-        with mpmath.workdps(dps + 10):
-            pts = [0] + ([mpmath.mpf(sympy.N(b, dps + 10)) for b in breaks(vals)] if breaks else []) + [1]
-            q = mpmath.quad(f, pts)
-            bad = abs(mpmath.mpf(closed) - q) > mpmath.mpf(10) ** (8 - dps) * (1 + abs(q))
-        if bad:
-            raise ArithmeticError(f"closed form {expr} fails quadrature at {vals}: {closed} vs {q}")
-    return f"quadrature at {len(syms_values)} points, {dps} digits"
+    return quadrature_identity(expr, integrand, _u(), syms_values, dps=dps, breaks=breaks)
 
 
 def _points():
@@ -102,11 +88,41 @@ def closed_form(kind):
 
     if kind not in KINDS:
         raise ValueError(f"unknown divergence {kind!r}; known: {', '.join(KINDS)}")
-    text = cached(f"bon_fdiv_{kind}", lambda: str(derivation(kind).result))
-    n, alpha = symbols()
+    text = cached(f"bon_fdiv_{kind}", lambda: str(derivation(kind).result), validate=lambda t: _validate(kind, t))
+    return _parse(text)
+
+
+def _parse(text):
     from .cache import parse_expression
 
+    n, alpha = symbols()
     return parse_expression(text, {"n": n, "alpha": alpha})
+
+
+def _definition(kind):
+    """``(integrand in u, breaks)`` of ``D_kind(P_n || U) = int_0^1 integrand du`` (Rényi: of ``exp((alpha-1) D)``)."""
+    import sympy
+
+    n, alpha = symbols()
+    u = _u()
+    lr = n * u ** (n - 1)
+    if kind == "renyi":
+        return lr**alpha, None
+    t, f = _generator(kind)
+    breaks = (lambda v: [(n ** (-1 / (n - 1))).subs(v)]) if kind == "tv" else None
+    return f.subs(t, lr), breaks
+
+
+def _validate(kind, text):
+    """A cached closed form must match quadrature of its definition at a point (20 digits)."""
+    import sympy
+
+    expr = _parse(text)
+    n, alpha = symbols()
+    integrand, breaks = _definition(kind)
+    if kind == "renyi":
+        expr = sympy.exp((alpha - 1) * expr)
+    _quad_check(expr, integrand, [{n: sympy.Rational(13, 4), alpha: sympy.Rational(5, 3)}], dps=20, breaks=breaks)
 
 
 def _start(kind, title):
@@ -129,7 +145,8 @@ def _kl():
 
     d, n, alpha, u, lr = _start("kl", "KL of continuous best-of-n")
     integrand = sympy.expand(sympy.expand_log(lr * sympy.log(lr), force=True))
-    d.step(sympy.Integral(integrand, (u, 0, 1)), "=", "log(n u^(n-1)) = log n + (n-1) log u")
+    d.step(sympy.Integral(integrand, (u, 0, 1)), "=", "log(n u^(n-1)) = log n + (n-1) log u",
+           check=symbolic_identity(integrand, lr * sympy.log(lr), prepare=lambda e: sympy.expand_log(e, force=True)))
     res = sympy.simplify(sympy.integrate(integrand, (u, 0, 1)))
     d.step(res, "=", "SymPy integrates", check=_quad_check(res, lr * sympy.log(lr), _points()))
     return d
@@ -152,9 +169,12 @@ def _chi2():
     k = sympy.Symbol("k", positive=True)
     lrk = (k + 1) * u**k
     d.step(sympy.Integral(sympy.expand((lrk - 1) ** 2), (u, 0, 1)), "=",
-           "n = k + 1 with k > 0, expanded (SymPy returns nan on the raw integral, THEORY.md P11)")
+           "n = k + 1 with k > 0, expanded (SymPy returns nan on the raw integral, THEORY.md P11)",
+           check=symbolic_identity(sympy.expand((lrk - 1) ** 2), ((lr - 1) ** 2).subs(n, k + 1)))
     res_k = sympy.factor(sympy.integrate(sympy.expand((lrk - 1) ** 2), (u, 0, 1)))
-    d.step(res_k, "=", "SymPy integrates term by term", check="symbolic")
+    d.step(res_k, "=", "SymPy integrates term by term",
+           check=_quad_check(res_k, (lrk - 1) ** 2, [{k: sympy.Integer(1)}, {k: sympy.Rational(7, 2)},
+                                                     {k: sympy.Rational(1, 5)}]))
     res = sympy.factor(res_k.subs(k, n - 1))
     d.step(res, "=", "k = n - 1", check=_quad_check(res, (lr - 1) ** 2, _points()))
     return d
@@ -170,17 +190,14 @@ def _tv():
     us = roots[0]
     d.step(sympy.Integral(lr - 1, (u, us, 1)), "=",
            f"n u^(n-1) crosses 1 once, at u* = {us}; since int (f - 1) = 0, TV = int over u > u* of (f - 1)",
-           check="symbolic")
+           check=symbolic_identity(lr.subs(u, us), 1, prepare=lambda e: sympy.powdenest(e, force=True)))
     res = sympy.integrate(lr - 1, (u, us, 1))
     res = sympy.powsimp(sympy.powdenest(sympy.expand(res), force=True), force=True)
-    d.step(res, "=", "SymPy integrates")
+    d.step(res, "=", "SymPy integrates", check=_quad_check(res, sympy.Abs(lr - 1) / 2, _points(),
+                                                           breaks=lambda v: [us.subs(v)]))
     # u* - u*^n = u*^n (u*^(1-n) - 1) = (n - 1) n^(-n/(n-1))
     nicer = (n - 1) * n ** (-n / (n - 1))
-    from .core import numeric_identity
-
-    numeric_identity(res, nicer, (n,))
-    d.step(nicer, "=", "u*^(1-n) = n, so u* - u*^n = (n - 1) u*^n",
-           check=_quad_check(nicer, sympy.Abs(lr - 1) / 2, _points(), breaks=lambda v: [us.subs(v)]))
+    d.step(nicer, "=", "u*^(1-n) = n, so u* - u*^n = (n - 1) u*^n", check=numeric_identity(res, nicer, (n,)))
     return d
 
 
@@ -190,7 +207,9 @@ def _hellinger():
     d, n, alpha, u, lr = _start("hellinger", "Squared Hellinger distance (1/2 convention) of continuous best-of-n")
     bc = sympy.integrate(sympy.powdenest(sympy.sqrt(lr), force=True), (u, 0, 1))
     d.step(1 - sympy.Integral(sympy.sqrt(lr), (u, 0, 1)), "=",
-           "(sqrt t - 1)^2/2 integrates to 1 - int sqrt(f) (both densities integrate to 1)")
+           "(sqrt t - 1)^2/2 integrates to 1 - int sqrt(f) (both densities integrate to 1)",
+           check=_quad_check(1 - sympy.Integral(sympy.sqrt(lr), (u, 0, 1)), (sympy.sqrt(lr) - 1) ** 2 / 2,
+                             _points(), dps=20))
     res = sympy.factor(sympy.simplify(1 - bc))
     d.step(res, "=", "SymPy integrates the Bhattacharyya coefficient 2 sqrt(n)/(n+1)",
            check=_quad_check(res, (sympy.sqrt(lr) - 1) ** 2 / 2, _points()))
@@ -210,7 +229,11 @@ def _renyi():
     moment_k = sympy.integrate(n**alpha * u**k, (u, 0, 1))
     d.step(sympy.log(moment_k) / (alpha - 1), "=",
            "f^alpha = n^alpha u^k with k = alpha (n - 1) > 0 declared positive (otherwise SymPy keeps a "
-           "spurious 0**(k+1) term, THEORY.md P12)", check="symbolic")
+           "spurious 0**(k+1) term, THEORY.md P12)",
+           check=_quad_check(moment_k, n**alpha * u**k, [{n: sympy.Integer(3), alpha: sympy.Rational(1, 2),
+                                                           k: sympy.Rational(7, 3)},
+                                                          {n: sympy.Rational(9, 2), alpha: sympy.Integer(2),
+                                                           k: sympy.Rational(1, 9)}]))
     res = sympy.log(moment_k.subs(k, alpha * (n - 1))) / (alpha - 1)
     d.step(res, "=", "k = alpha (n - 1); finite for alpha (n - 1) + 1 > 0",
            check=_quad_check(sympy.exp((alpha - 1) * res), lr**alpha, _points()))
@@ -223,24 +246,32 @@ def _js():
     d, n, alpha, u, lr = _start("js", "Jensen-Shannon divergence of continuous best-of-n")
     m = sympy.Symbol("m", positive=True)  # m = n - 1
     f = (m + 1) * u**m
+    integrand = _generator("js")[1].subs(_generator("js")[0], f)
+    pts = [{m: sympy.Integer(1)}, {m: sympy.Rational(7, 2)}]
+
+    def against_definition(expr):
+        # the step's value (unevaluated integrals done by quadrature) equals the defining integral
+        return _quad_check(expr, integrand, pts, dps=20)
+
     J = sympy.Integral((1 + f) * sympy.log(1 + f), (u, 0, 1))
     kbar = sympy.log(m + 1) - m / (m + 1)
     step1 = (kbar + 2 * sympy.log(2) - J) / 2
-    d.step(step1, "=", "expand: JS = (1/2)[int f log f + log 2 int (1 + f) - int (1+f) log(1+f)]")
+    d.step(step1, "=", "expand: JS = (1/2)[int f log f + log 2 int (1 + f) - int (1+f) log(1+f)]",
+           check=against_definition(step1))
     # by parts: J = (1+n) log(1+n) - m int f log(1+f) - m
     K = sympy.Integral(f * sympy.log(1 + f), (u, 0, 1))
     by_parts_1 = (m + 2) * sympy.log(m + 2) - m * K - m
-    d.step((kbar + 2 * sympy.log(2) - by_parts_1) / 2, "=",
-           "parts with u: d/du[(1+f) log(1+f)] u = m f (log(1+f) + 1)")
+    step2 = (kbar + 2 * sympy.log(2) - by_parts_1) / 2
+    d.step(step2, "=", "parts with u: d/du[(1+f) log(1+f)] u = m f (log(1+f) + 1)", check=against_definition(step2))
     # by parts again: int f log(1+f) = log(1+n) - m int n u^(2m)/(1 + n u^m); polynomial division
     I0 = sympy.Integral(1 / (1 + f), (u, 0, 1))
     division = (u**m - (1 - 1 / (1 + f)) / (m + 1)) - (m + 1) * u ** (2 * m) / (1 + f)
-    if sympy.simplify(division) != 0:
-        raise ArithmeticError("polynomial division step failed")
+    division_check = symbolic_identity(division, 0)
     K_value = sympy.log(m + 2) - m * (1 / (m + 1) - (1 - I0) / (m + 1))
     by_parts_2 = (m + 2) * sympy.log(m + 2) - m * K_value - m
-    d.step(sympy.expand((kbar + 2 * sympy.log(2) - by_parts_2) / 2), "=",
-           "parts with u^n, then n u^(2m)/(1 + n u^m) = u^m - (1 - 1/(1 + n u^m))/n", check="symbolic")
+    step3 = sympy.expand((kbar + 2 * sympy.log(2) - by_parts_2) / 2)
+    d.step(step3, "=", "parts with u^n, then n u^(2m)/(1 + n u^m) = u^m - (1 - 1/(1 + n u^m))/n",
+           check=Check.combine(division_check, against_definition(step3)))
     i0 = sympy.integrate(1 / (1 + f), (u, 0, 1))
     hyp = sympy.hyper([1, 1 / m], [1 + 1 / m], -(m + 1))
     d.step(hyp, "=", f"SymPy: int_0^1 du/(1 + n u^m) = {i0}, a Lerch transcendent, = 2F1(1, 1/m; 1 + 1/m; -n)",
@@ -256,12 +287,8 @@ def _js():
 def _lerch_check(a, b, m, dps=30):
     import sympy
 
-    for mv in (sympy.Rational(1, 2), sympy.Integer(3), sympy.Rational(16, 1)):
-        x = complex(sympy.N(a.subs(m, mv), dps))
-        y = complex(sympy.N(b.subs(m, mv), dps))
-        if abs(x - y) > 10 ** (5 - 15) * (1 + abs(y)):
-            raise ArithmeticError(f"Lerch/2F1 identity fails at m = {mv}: {x} vs {y}")
-    return "numeric at 3 points"
+    return numeric_identity(a, b, (m,), dps=dps, points=[(sympy.Rational(1, 2),), (sympy.Integer(3),),
+                                                         (sympy.Integer(16),)], tol_digits=10)
 
 
 _DERIVE = {

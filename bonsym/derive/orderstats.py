@@ -11,7 +11,7 @@ generating function of the sum, ``-sum_j log(1 - t/j)``: ``kappa_k = (k-1)! H_n^
 from __future__ import annotations
 
 from .cache import cached
-from .core import Derivation
+from .core import Check, Derivation, numeric_identity, quadrature_identity, symbolic_identity
 
 __all__ = ["exp_max_derivation", "renyi_identity", "exp_max_forms"]
 
@@ -36,17 +36,24 @@ def renyi_identity():
     beta_form = sympy.Integral(v ** (-t) * n * (1 - v) ** (n - 1), (v, 0, 1))
     d.step(beta_form, "=", "substitute v = e^{-x}")
     raw = sympy.integrate(v ** (-t) * n * (1 - v) ** (n - 1), (v, 0, 1), conds="none")
-    d.step(raw, "=", "SymPy evaluates the Beta integral (t < 0) as a 2F1 at 1", check="symbolic")
+    pts = [(sympy.Integer(3), sympy.Rational(-1, 2)), (sympy.Integer(7), sympy.Integer(-3)),
+           (sympy.Integer(2), sympy.Rational(-1, 7))]
+    d.step(raw, "=", "SymPy evaluates the Beta integral (t < 0) as a 2F1 at 1",
+           check=quadrature_identity(raw, v ** (-t) * n * (1 - v) ** (n - 1), v,
+                                     [dict(zip((n, t), p)) for p in pts], dps=30))
     mgf_max = sympy.gammasimp(sympy.hyperexpand(sympy.simplify(raw)))
     d.step(mgf_max, "=", "Gauss's summation of 2F1 at 1 (SymPy simplify, hyperexpand, gammasimp)",
-           check="symbolic")
+           check=numeric_identity(raw, mgf_max, (n, t), points=pts))
     mgf_sum = sympy.product(j / (j - t), (j, 1, n))
     d.step(mgf_sum, "=", "MGF of sum_j E_j/j: independent Exp(j) summands, each with MGF j/(j - t)")
     ratio = sympy.simplify(sympy.gammasimp(mgf_sum / mgf_max))
-    proved = ratio == 1
+    try:
+        check = symbolic_identity(ratio, 1)
+    except ArithmeticError:
+        check = None
+    proved = check is not None
     d.step(sympy.Integer(1) if proved else ratio, "=",
-           "ratio of the two MGFs, simplified by SymPy (gammasimp) for symbolic n and t < 0",
-           check="symbolic" if proved else None)
+           "ratio of the two MGFs, simplified by SymPy (gammasimp) for symbolic n and t < 0", check=check)
     return d, proved
 
 
@@ -60,23 +67,18 @@ def exp_max_derivation():
     d.define(cdf, "P(max <= x) = P(E_1 <= x)^n by independence")
     pdf = sympy.diff(cdf, x)
     pdf_text = n * (1 - sympy.exp(-x)) ** (n - 1) * sympy.exp(-x)
-    if sympy.simplify(pdf - pdf_text) != 0:
-        raise ArithmeticError("density step failed")
-    d.step(pdf_text, "=", "differentiate the CDF", check="symbolic")
+    d.step(pdf_text, "=", "differentiate the CDF", check=symbolic_identity(pdf, pdf_text))
     cgf = -sympy.Sum(sympy.log(1 - t / j), (j, 1, n))
     d.step(cgf, "=", "cumulant generating function of the Rényi sum (M13): -sum_j log(1 - t/j)")
-    kappas = []
+    checks = []
     for k in range(1, 7):
         term = sympy.diff(-sympy.log(1 - t / j), t, k).subs(t, 0)
         kappa = sympy.summation(sympy.simplify(term), (j, 1, n))
-        pattern = sympy.factorial(k - 1) * sympy.harmonic(n, k)
-        if sympy.simplify(kappa - pattern) != 0:
-            raise ArithmeticError(f"cumulant {k} does not match (k-1)! H_n^({k}): {kappa}")
-        kappas.append(kappa)
+        checks.append(symbolic_identity(kappa, sympy.factorial(k - 1) * sympy.harmonic(n, k)))
     kk = sympy.Symbol("k", positive=True, integer=True)
     d.step(sympy.factorial(kk - 1) * sympy.harmonic(n, kk), "=",
            "k-th derivative at t = 0, summed over j by SymPy (checked for k = 1..6): kappa_k = (k-1)! H_n^(k)",
-           check="symbolic for k = 1..6")
+           check=Check.combine(*checks))
     return d
 
 
@@ -114,4 +116,39 @@ def exp_max_forms():
             "cumulant": str(cum),
         }
 
-    return cached("exp_max_forms", derive)
+    return cached("exp_max_forms", derive, validate=_validate_forms)
+
+
+def _validate_forms(data):
+    """Cached forms must match their definitions at n = 3 (20 digits): the CDF ``(1 - e^{-x})^n``,
+    the density its derivative, the moments and the CGF by quadrature, cumulant 3 by differentiating the CGF."""
+    import mpmath
+    import sympy
+
+    from .cache import parse_expression
+
+    n, x, t, j, v = _symbols()
+    kk = sympy.Symbol("k", positive=True, integer=True)
+    syms = {"n": n, "x": x, "t": t, "k": kk}
+    if not isinstance(data, dict) or set(data) != {"cdf", "pdf", "cgf", "mean", "variance", "cumulant"}:
+        raise ValueError("exp_max forms: unexpected keys")
+    f = {k: parse_expression(s, syms).subs(n, 3) for k, s in data.items()}
+    with mpmath.workdps(25):
+        cdf = sympy.lambdify(x, f["cdf"], "mpmath")
+        pdf = sympy.lambdify(x, f["pdf"], "mpmath")
+        cgf = sympy.lambdify(t, f["cgf"], "mpmath")
+        x0 = mpmath.mpf("0.7")
+        mean = mpmath.quad(lambda y: y * pdf(y), [0, 1, mpmath.inf])
+        second = mpmath.quad(lambda y: y * y * pdf(y), [0, 1, mpmath.inf])
+        pairs = [
+            (cdf(x0), (1 - mpmath.exp(-x0)) ** 3, "cdf"),
+            (pdf(x0), mpmath.diff(lambda y: (1 - mpmath.exp(-y)) ** 3, x0), "pdf"),
+            (mpmath.mpf(sympy.N(f["mean"], 25)), mean, "mean"),
+            (mpmath.mpf(sympy.N(f["variance"], 25)), second - mean**2, "variance"),
+            (cgf(mpmath.mpf(-0.5)), mpmath.log(mpmath.quad(lambda y: mpmath.exp(-y / 2) * pdf(y), [0, 1, mpmath.inf])),
+             "cgf"),
+            (mpmath.mpf(sympy.N(f["cumulant"].subs(kk, 3), 25)), mpmath.diff(cgf, 0, 3), "cumulant"),
+        ]
+        for got, want, name in pairs:
+            if not abs(got - want) <= mpmath.mpf(10) ** -15 * (1 + abs(want)):
+                raise ArithmeticError(f"exp_max {name} does not match its definition at n = 3: {got} vs {want}")
