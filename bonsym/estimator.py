@@ -30,9 +30,27 @@ from .backends import evaluate
 from .bestofn import _extra_bits, _float_kernel, _prepare, kl_bon_bound
 from .divergences import phi_relative
 from .numbers import resolve_mode, to_fraction_any
-from .order import check_n
+from .order import check_n, short_number as _short
 
 __all__ = ["kl_bon_estimate", "kl_bon_estimate_expected", "kl_bin"]
+
+
+#: largest exact result (bits of the rational (1 - eps)^n) that ``exact=True`` computes
+EXACT_BITS_MAX = 1_000_000
+
+
+def _check_exact_size(eps, order, what):
+    """Refuse exact results whose rational ``(1 - eps)^n`` would exceed EXACT_BITS_MAX bits."""
+    if order.kind not in ("int", "rational") or eps == 1:
+        return
+    a = 1 - eps
+    bits = a.numerator.bit_length() + a.denominator.bit_length()
+    size = (math.floor(order.as_fraction()) + 1) * bits  # (1 - eps)^(n+1) in the win-rate bound
+    if size > EXACT_BITS_MAX:
+        raise ValueError(
+            f"{what}(exact=True) at n = {_short(order.value)} would build the rational (1 - eps)^n with about "
+            f"{_short(size)} bits (the limit is {EXACT_BITS_MAX}); use dps=k for k certified digits instead"
+        )
 
 
 def _check_eps(eps, mode):
@@ -115,7 +133,7 @@ def _scalar(x):
 
 # -- public API -------------------------------------------------------------------------
 
-def _eps_function(eps, n, dps, exact, float_fn, formula, at_zero):
+def _eps_function(eps, n, dps, exact, float_fn, formula, at_zero, what):
     """A function of (eps, n) that is 0 at n = 1: stable float path, or the formula in SymPy / Arb."""
     mode = resolve_mode(dps, exact)
     order = check_n(n)
@@ -126,6 +144,8 @@ def _eps_function(eps, n, dps, exact, float_fn, formula, at_zero):
         return _scalar(float_fn(e, order))
     if order.is_one:
         return evaluate(lambda B: B.num(0), mode, dps)
+    if mode == "exact":
+        _check_exact_size(e, order, what)
     return evaluate(lambda B: _at(formula, B, e, _n_of(B, order), at_zero), mode, dps,
                     extra_bits=order.bits() + 16)
 
@@ -140,7 +160,7 @@ def kl_bin(eps, n, *, dps=None, exact=False):
     0.130812035941
     """
     return _eps_function(eps, n, dps, exact, lambda e, order: _kl_bin_float(e, order.floats()[1]),
-                         _kl_bin_formula, _zero)
+                         _kl_bin_formula, _zero, "kl_bin")
 
 
 def kl_bon_estimate(eps, n, *, dps=None, exact=False):
@@ -155,7 +175,7 @@ def kl_bon_estimate(eps, n, *, dps=None, exact=False):
     >>> kl_bon_estimate(1, 8)
     0.0
     """
-    return _eps_function(eps, n, dps, exact, _d_float, _d_formula, _kbar)
+    return _eps_function(eps, n, dps, exact, _d_float, _d_formula, _kbar, "kl_bon_estimate")
 
 
 def kl_bon_estimate_expected(law, n, *, dps=None, exact=False):

@@ -32,6 +32,7 @@ import numpy as np
 from .bestofn import _prepare, kl_bon, kl_bon_bound, win_rate_bon, win_rate_bound, _extra_bits
 from .cdf import float_cdf
 from .numbers import arb_eval
+from .order import short_number
 
 __all__ = ["kl_bon_gap", "win_rate_gap", "win_rate_gap_bound"]
 
@@ -220,8 +221,11 @@ def win_rate_gap_bound(law, n, *, dps=None, exact=False):
         raise ValueError(f"the cube bound n(n-1)/12 sum p^3 holds for n >= 2 (and n = 1); got n = {order.value}")
     if mode == "float":
         p, T = law.float_probs()
-        nf = order.as_float()
-        return nf * (nf - 1.0) / 12.0 * float(np.sum((p / T) ** 3))
+        nf, h = order.floats()  # n - 1 from the exact n; refuses n beyond the float range
+        val = nf * (h * float(np.sum((p / T) ** 3))) / 12.0
+        if not math.isfinite(val):
+            raise ValueError(f"n(n-1)/12 sum p^3 at n = {short_number(order.value)} is beyond the float range; use dps=k")
+        return val
     cubes = sum((f**3 for f in law.fractions()), Fraction(0))
     if mode == "exact":
         nn = order.sympy()

@@ -145,3 +145,9 @@ def check_n(n, *, symbolic_ok=False):
     if isinstance(n, _pynumbers.Real):
         return check_n(float(n))
     raise TypeError(f"n must be a number >= 1 (int, float, Fraction, mpf or SymPy symbol), got {n!r}")
+
+
+def short_number(x):
+    """A number for a message: huge integers as ~10^k."""
+    s = str(x)
+    return s if len(s) <= 24 else f"~10^{len(str(math.floor(x))) - 1}"

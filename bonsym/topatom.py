@@ -7,6 +7,13 @@ With ``eps`` the mass of the top-reward atom (of the support) and ``a = 1 - eps`
 * the KL-gap lower bound (B15): ``log n - (n-1)/n - KL >= (1 - a^n)(log(n eps) - (n-1)/n)``;
 * the win-rate bound (B27): ``W_n <= n/(n+1) a^(n+1) + (1 - a^n)(1 - eps/2)``.
 
+The float paths take ``n - 1`` from the exact order (not from a rounded n) and
+``log eps``, ``log(1 - eps)`` from the exact top mass, so they keep full
+relative accuracy near ``n = 1``, for a top mass near 1 and for huge n; where
+``log(n eps) - (n-1)/n`` cancels, it is evaluated in certified Arb balls.
+``exact=True`` refuses (ValueError) results whose rationals would exceed
+``EXACT_BITS_MAX`` bits: use ``dps=k`` there.
+
 >>> lo, hi = kl_bon_sandwich(["1/2", "1/3", "1/6"], 3)
 >>> round(lo, 6), round(hi, 6)
 (0.179665, 0.429633)
@@ -14,14 +21,14 @@ With ``eps`` the mass of the top-reward atom (of the support) and ``a = 1 - eps`
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from fractions import Fraction
 
 from .backends import evaluate
-from .bestofn import _prepare
-from .estimator import kl_bin, kl_bon_estimate
+from .bestofn import _prepare, kl_bon_bound
+from .estimator import EXACT_BITS_MAX, _check_exact_size, kl_bin, kl_bon_estimate
 
-__all__ = ["top_mass", "kl_bon_sandwich", "kl_bon_gap_lower_bound", "win_rate_top_bound"]
+__all__ = ["top_mass", "kl_bon_sandwich", "kl_bon_gap_lower_bound", "win_rate_top_bound", "EXACT_BITS_MAX"]
+
 
 
 def top_mass(law):
@@ -44,6 +51,17 @@ def _mode_eps(law, mode):
     return eps if mode != "float" else float(eps)
 
 
+def _log_fraction(f):
+    """``log f`` for a Fraction ``0 < f <= 1`` to full relative accuracy (also near 1 and below 1e-308)."""
+    if f > Fraction(1, 2):
+        return math.log1p(float(f - 1))  # f - 1 exact, then rounded once
+    x = float(f)
+    if x >= 2.2250738585072014e-308:  # a normal float, correctly rounded
+        return math.log(x)
+    k = f.denominator.bit_length() - f.numerator.bit_length()
+    return math.log(float(f * 2**k)) - k * math.log(2.0)
+
+
 def kl_bon_sandwich(law, n, *, dps=None, exact=False):
     """``(KL_bin(eps), d_n(eps))``: bounds on ``KL(BoN_n || p)`` from the top atom's mass (B15).
 
@@ -51,7 +69,15 @@ def kl_bon_sandwich(law, n, *, dps=None, exact=False):
     0.130812035941
     """
     mode, law, order = _prepare(law, n, dps, exact)
-    eps = _mode_eps(law, mode)
+    eps = top_mass(law)
+    if mode == "exact":
+        _check_exact_size(eps, order, "kl_bon_sandwich")
+    if mode == "float" and Fraction(1, 2) < eps < 1 and not order.is_one:
+        # a float eps near 1 carries 1 - eps to only ~1e-16 / (1 - eps) relative accuracy,
+        # and both bounds are ~ (1 - eps) there: evaluate them from the exact eps instead
+        return (float(kl_bin(eps, order.value, dps=17)), float(kl_bon_estimate(eps, order.value, dps=17)))
+    if mode == "float":
+        eps = float(eps)
     return (kl_bin(eps, order.value, dps=dps, exact=exact), kl_bon_estimate(eps, order.value, dps=dps, exact=exact))
 
 
@@ -61,6 +87,23 @@ def _gap_lb_formula(B, eps, nn):
     return A * (B.log(nn * e) - (nn - 1) / nn)
 
 
+def _gap_lb_float(eps, order):
+    """The float value of B15's lower bound from the exact eps (a Fraction) and the exact n - 1."""
+    nf, _ = order.floats()  # refuses n beyond the float range
+    kbar = kl_bon_bound(order.value)  # log n - (n-1)/n >= 0, from the exact n - 1
+    if eps == 1:
+        return kbar
+    le = _log_fraction(eps)  # log eps < 0
+    s = kbar + le  # log(n eps) - (n-1)/n
+    if abs(s) < 0.05 * max(kbar, -le):
+        # the two terms cancel: certify 17 digits of their sum in Arb balls
+        nq = order.as_fraction()
+        s = float(evaluate(lambda B: B.log1p(B.num(nq - 1)) - B.num((nq - 1) / nq) + B.log(B.num(eps)),
+                           "mp", 17, extra_bits=order.bits() + 16))
+    A = -math.expm1(nf * _log_fraction(1 - eps))  # 1 - (1 - eps)^n
+    return A * s
+
+
 def kl_bon_gap_lower_bound(law, n, *, dps=None, exact=False):
     """``(1 - a^n)(log(n eps) - (n-1)/n)``, a lower bound on the KL gap (B15); grows like log(n eps).
 
@@ -68,12 +111,11 @@ def kl_bon_gap_lower_bound(law, n, *, dps=None, exact=False):
     3.606170186
     """
     mode, law, order = _prepare(law, n, dps, exact)
-    eps = _mode_eps(law, mode)
+    eps = top_mass(law)
     if mode == "float":
-        nf = order.as_float()
-        with np.errstate(divide="ignore"):
-            A = -math.expm1(nf * math.log1p(-eps)) if eps < 1 else 1.0
-        return A * (math.log(nf * eps) - (nf - 1.0) / nf)
+        return _gap_lb_float(eps, order)
+    if mode == "exact":
+        _check_exact_size(eps, order, "kl_bon_gap_lower_bound")
     from .estimator import _n_of
 
     return evaluate(lambda B: _gap_lb_formula(B, eps, _n_of(B, order)), mode, dps,
@@ -88,6 +130,15 @@ def _top_win_formula(B, eps, nn):
     return nn / (nn + 1) * B.exp((nn + 1) * L) - B.expm1(nn * L) * (1 - e / 2)
 
 
+def _top_win_float(eps, order):
+    """B27 in floats: two non-negative terms, ``log(1 - eps)`` from the exact eps, ``n/(n+1)`` from ``n - 1``."""
+    nf, h = order.floats()  # refuses n beyond the float range
+    if eps == 1:
+        return 0.5
+    L = _log_fraction(1 - eps)
+    return (1.0 + h) / (2.0 + h) * math.exp((nf + 1.0) * L) - math.expm1(nf * L) * float(1 - eps / 2)
+
+
 def win_rate_top_bound(law, n, *, dps=None, exact=False):
     """``n/(n+1) a^(n+1) + (1 - a^n)(1 - eps/2)``, an upper bound on the BoN win rate (B27).
 
@@ -98,15 +149,12 @@ def win_rate_top_bound(law, n, *, dps=None, exact=False):
     0.703125
     """
     mode, law, order = _prepare(law, n, dps, exact)
-    eps = _mode_eps(law, mode)
+    eps = top_mass(law)
     if mode == "float":
-        nf = order.as_float()
-        if eps == 1:
-            return 1 - eps / 2
-        L = math.log1p(-eps)
-        return nf / (nf + 1) * math.exp((nf + 1) * L) - math.expm1(nf * L) * (1 - eps / 2)
+        return _top_win_float(eps, order)
+    if mode == "exact":
+        _check_exact_size(eps, order, "win_rate_top_bound")
     from .estimator import _n_of
 
     return evaluate(lambda B: _top_win_formula(B, eps, _n_of(B, order)), mode, dps,
                     extra_bits=order.bits() + 16)
-

@@ -8,6 +8,7 @@ import mpmath
 
 from ..bestofn import best_of_n, kl_bon, kl_bon_bound, win_rate_bon, win_rate_bound
 from ..engine import check_on_instances, random_laws
+from ..engine import margin_of
 from ..estimator import kl_bon_estimate_expected
 from ..gap import kl_bon_gap, win_rate_gap, win_rate_gap_bound
 from ..topatom import kl_bon_gap_lower_bound, kl_bon_sandwich, win_rate_top_bound
@@ -48,7 +49,7 @@ def over_laws(margin, *, strict=False, orders=ORDERS):
     asserted_by="Beirami et al. 2024, Thm 3.1",
 )
 def _kl_bound(dps, seed):
-    return over_laws(lambda law, n, d: kl_bon_bound(n, dps=d) - kl_bon(law, n, dps=d), strict=True)(dps, seed)
+    return over_laws(lambda law, n, d: margin_of(kl_bon_bound(n, dps=d), kl_bon(law, n, dps=d), d), strict=True)(dps, seed)
 
 
 @register(
@@ -69,7 +70,7 @@ def _kl_equality(dps, seed):
 
     def margin(inst, d):
         gap = kl_bon_bound(inst[1], dps=d) - kl_bon(inst[0], inst[1], dps=d)
-        return tol - abs(gap)
+        return margin_of(tol, abs(gap), d)
 
     # smallest laws first, so that the counterexample reported is a small one
     insts = sorted(_instances(seed), key=lambda inst: (len(inst[0]), inst[1]))
@@ -84,7 +85,7 @@ def _kl_equality(dps, seed):
     asserted_by="Beirami et al. 2024, Thm 5.3",
 )
 def _win_rate_bound(dps, seed):
-    return over_laws(lambda law, n, d: win_rate_bound(n, dps=d) - win_rate_bon(law, n, dps=d),
+    return over_laws(lambda law, n, d: margin_of(win_rate_bound(n, dps=d), win_rate_bon(law, n, dps=d), d),
                      strict=True)(dps, seed)
 
 
@@ -96,7 +97,7 @@ def _win_rate_bound(dps, seed):
     asserted_by="THEORY.md B24 (derived, in the proof note of Beirami et al. Thm 5.3)",
 )
 def _win_rate_half(dps, seed):
-    return over_laws(lambda law, n, d: win_rate_bon(law, n, dps=d) - Fraction(1, 2),
+    return over_laws(lambda law, n, d: margin_of(win_rate_bon(law, n, dps=d), Fraction(1, 2), d),
                      orders=(1, 2, 5, 50))(dps, seed)
 
 
@@ -144,7 +145,7 @@ def loose_over_laws(value, unit, stated, *, orders=ORDERS):
                 r = v / mpmath.mpf(u.numerator) * u.denominator if u else mpmath.mpf(0)
                 if worst["ratio"] is None or r > worst["ratio"]:
                     worst["ratio"], worst["at"] = r, _describe(inst)
-                return stated * mpmath.mpf(u.numerator) / u.denominator - v
+                return margin_of(stated * u, v, d)
 
         v = check_on_instances(margin, _instances(seed, orders), dps=dps, describe=_describe)
         v.details["worst_ratio"] = worst["ratio"]
@@ -169,7 +170,7 @@ def _kl_sandwich(dps, seed):
     def margin(law, n, d):
         lo, hi = kl_bon_sandwich(law, n, dps=d)
         k = kl_bon(law, n, dps=d)
-        return min(k - lo, hi - k)
+        return min(margin_of(k, lo, d), margin_of(hi, k, d))
 
     return over_laws(margin)(dps, seed)
 
@@ -182,7 +183,7 @@ def _kl_sandwich(dps, seed):
     asserted_by="Beirami et al. 2024, Thm 3.6 (rigorous form B15)",
 )
 def _kl_gap_top_atom(dps, seed):
-    return over_laws(lambda law, n, d: kl_bon_gap(law, n, dps=d) - kl_bon_gap_lower_bound(law, n, dps=d))(dps, seed)
+    return over_laws(lambda law, n, d: margin_of(kl_bon_gap(law, n, dps=d), kl_bon_gap_lower_bound(law, n, dps=d), d))(dps, seed)
 
 
 @register(
@@ -193,7 +194,7 @@ def _kl_gap_top_atom(dps, seed):
     asserted_by="Beirami et al. 2024, Thm 5.4 (sharpened form B26)",
 )
 def _win_gap_cubes(dps, seed):
-    return over_laws(lambda law, n, d: win_rate_gap_bound(law, n, dps=d) - win_rate_gap(law, n, dps=d))(dps, seed)
+    return over_laws(lambda law, n, d: margin_of(win_rate_gap_bound(law, n, dps=d), win_rate_gap(law, n, dps=d), d))(dps, seed)
 
 
 @register(
@@ -225,7 +226,7 @@ def _win_gap_cubes_equality(dps, seed):
     asserted_by="THEORY.md B27 (derived top-atom bound)",
 )
 def _win_top(dps, seed):
-    return over_laws(lambda law, n, d: win_rate_top_bound(law, n, dps=d) - win_rate_bon(law, n, dps=d))(dps, seed)
+    return over_laws(lambda law, n, d: margin_of(win_rate_top_bound(law, n, dps=d), win_rate_bon(law, n, dps=d), d))(dps, seed)
 
 
 @register(
@@ -237,7 +238,7 @@ def _win_top(dps, seed):
     asserted_by="Beirami et al. 2024, Conjecture 4.4",
 )
 def _conjecture_4_4(dps, seed):
-    return over_laws(lambda law, n, d: kl_bon_estimate_expected(law, n, dps=d) - kl_bon(law, n, dps=d),
+    return over_laws(lambda law, n, d: margin_of(kl_bon_estimate_expected(law, n, dps=d), kl_bon(law, n, dps=d), d),
                      orders=(2, 3, 4, 7, 16, 100))(dps, seed)
 
 
