@@ -114,7 +114,7 @@ def relative_ratios(p, q):
     ta_hi, ta_lo = dd_total(a)
     tb_hi, tb_lo = dd_total(b)
     rho = ((tb_hi - ta_hi) + (tb_lo - ta_lo)) / (ta_hi + ta_lo)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ab = a / b
         r = ab * (1.0 + rho)
         d = (a - b) / b + ab * rho
@@ -183,8 +183,18 @@ def win_rate(p, q, *, dps=None, exact=False):
         _require_exact(p, q)
         w = _win_fraction(p.fractions(), q.fractions())
         return sympy.Rational(w.numerator, w.denominator)
-    if mode == "mp":
-        return mpf_of_fraction(_win_fraction(p.fractions(), q.fractions()), dps)
+    if mode == "mp":  # the same rational from the integer weights: sum m_i (2 N_{i-1} + n_i) / (2 T U)
+        from fractions import Fraction
+
+        from .balls import law_ints
+
+        (ms, T), (ns, U) = law_ints(p), law_ints(q)
+        acc = 0 * T
+        N = 0 * T
+        for m, n in zip(ms, ns):
+            acc += m * (2 * N + n)
+            N += n
+        return mpf_of_fraction(Fraction(int(acc), int(2 * T * U)), dps)
     a, ta = p.float_probs()
     b, tb = q.float_probs()
     from .summation import compensated_cumsum
@@ -219,12 +229,16 @@ def divergence(kind, p, q, *, alpha=None, dps=None, exact=False):
     Infinite values (``p`` not absolutely continuous w.r.t. ``q``) are
     ``inf``, ``mpf('+inf')`` or SymPy ``oo``.  Float results sum non-negative
     terms built from the relative differences ``p_i/q_i - 1``, so nearly
-    equal laws keep their digits.
+    equal laws keep their digits.  ``dps=k`` results are certified Arb balls
+    built from the exact integer weights of the laws (differences ``p_i - q_i``
+    exact), so they too need no cancellation.
 
     >>> divergence("chi2", ["1/2", "1/2"], ["1/4", "3/4"], exact=True)
     1/3
     >>> divergence("tv", [0.5, 0.5], [0.25, 0.75])
     0.25
+    >>> divergence("renyi", [0.5, 0.5], [0.25, 0.75], alpha=1e4)  # log(2) (1 - 1/(a-1)): no overflow
+    0.6930778589097242
     """
     from .orderstats import check_kind
 
@@ -239,46 +253,39 @@ def divergence(kind, p, q, *, alpha=None, dps=None, exact=False):
         return kl(q, p, dps=dps, exact=exact)
     if mode == "exact":
         _require_exact(p, q)
+        return _divergence_exact(kind, p, q, a)
+    if mode == "mp":
+        return _divergence_mp(kind, p, q, a, dps)
+    return _divergence_float(kind, p, q, a)
+
+
+def _divergence_exact(kind, p, q, a):
+    """SymPy values from the exact Fractions (exact laws only)."""
+    import sympy
+
     fp, fq = p.fractions(), q.fractions()
     if fp == fq:  # identical laws: every divergence is exactly 0
-        from .orderstats import _zero
-
-        return _zero(mode)
+        return sympy.Integer(0)
     infinite = any(x != 0 and y == 0 for x, y in zip(fp, fq))
     if kind == "renyi" and not any(x and y for x, y in zip(fp, fq)):
-        return _inf(mode)  # no common support: sum p^a q^(1-a) = 0
-    if kind in ("chi2",) or (kind == "renyi" and (a == math.inf or a > 1)):
-        if infinite:
-            return _inf(mode)
-    if kind in ("chi2", "tv"):  # rational: exact in every mode
+        return sympy.oo  # no common support: sum p^a q^(1-a) = 0
+    if (kind == "chi2" or (kind == "renyi" and a > 1)) and infinite:
+        return sympy.oo
+    if kind in ("chi2", "tv"):
         from fractions import Fraction
 
         if kind == "chi2":
             val = sum(((x - y) ** 2 / y for x, y in zip(fp, fq) if y != 0), Fraction(0))
         else:
             val = sum((abs(x - y) for x, y in zip(fp, fq)), Fraction(0)) / 2
-        if mode == "exact":
-            import sympy
-
-            return sympy.Rational(val.numerator, val.denominator)
-        return mpf_of_fraction(val, dps) if mode == "mp" else float(val)
+        return sympy.Rational(val.numerator, val.denominator)
     if kind == "renyi" and a == math.inf:
         r = max(x / y for x, y in zip(fp, fq) if x != 0)
-        if mode == "exact":
-            import sympy
+        return sympy.log(sympy.Rational(r.numerator, r.denominator))
+    from .backends import evaluate
 
-            return sympy.log(sympy.Rational(r.numerator, r.denominator))
-        if mode == "mp":
-            from .backends import evaluate
-
-            return evaluate(lambda B: B.log(B.num(r)), "mp", dps)
-        return math.log(r.numerator) - math.log(r.denominator)
-    if mode in ("exact", "mp"):
-        from .backends import evaluate
-
-        formula = {"hellinger": _hellinger_formula, "renyi": _renyi_formula, "js": _js_formula}[kind]
-        return evaluate(lambda B: formula(B, fp, fq, a), mode, dps, extra_bits=int(math.log2(len(fp) + 1)) + 20)
-    return _divergence_float(kind, p, q, a)
+    formula = {"hellinger": _hellinger_formula, "renyi": _renyi_formula, "js": _js_formula}[kind]
+    return evaluate(lambda B: formula(B, fp, fq, a), "exact", None)
 
 
 def _inf(mode):
@@ -317,19 +324,165 @@ def _js_formula(B, fp, fq, a):
     return total / 2
 
 
+# ---------------------------------------------------------------------------
+# dps=k: certified Arb balls from the exact integer weights (python-flint)
+
+def _divergence_mp(kind, p, q, a, dps):
+    """``p_i = m_i/T``, ``q_i = n_i/U`` with integer weights, so ``p_i - q_i = D_i/(T U)``,
+    ``D_i = m_i U - n_i T`` exact; every kind is a sum of non-negative (or
+    sign-definite) terms built from ``D_i``, evaluated in Arb and certified by
+    :func:`bonsym.numbers.arb_eval`."""
+    from fractions import Fraction
+
+    from .balls import law_ints
+
+    ms, T = law_ints(p)
+    ns, U = law_ints(q)
+    Ds = [m * U - n * T for m, n in zip(ms, ns)]
+    if not any(Ds):  # identical laws: every divergence is exactly 0
+        return mpmath.mpf(0)
+    infinite = any(m != 0 and n == 0 for m, n in zip(ms, ns))
+    if kind == "renyi" and not any(m != 0 and n != 0 for m, n in zip(ms, ns)):
+        return mpmath.mpf("inf")  # no common support: sum p^a q^(1-a) = 0
+    if (kind == "chi2" or (kind == "renyi" and a > 1)) and infinite:
+        return mpmath.mpf("inf")
+    if kind == "tv":  # (1/2) sum |D_i| / (T U): an exact integer sum
+        s = sum((abs(D) for D in Ds), 0 * T)
+        return mpf_of_fraction(Fraction(int(s), int(2 * T * U)), dps)
+    extra = int(math.log2(len(ms) + 1)) + 20
+    if kind == "renyi" and a == math.inf:
+        return _renyi_inf_mp(ms, ns, T, U, dps)
+    compute = {"chi2": _chi2_ball, "hellinger": _hellinger_ball, "js": _js_ball, "renyi": _renyi_ball}[kind]
+    return arb_eval(lambda prec: compute(ms, ns, Ds, T, U, a), dps, extra_bits=extra)
+
+
+def _chi2_ball(ms, ns, Ds, T, U, a):
+    """chi2 = sum (p-q)^2/q = sum D_i^2 / n_i / (T^2 U)."""
+    from flint import arb
+
+    total = arb(0)
+    for n, D in zip(ns, Ds):
+        if n != 0 and D != 0:
+            total += arb(D * D) / arb(n)
+    return total / arb(T * T * U)
+
+
+def _hellinger_ball(ms, ns, Ds, T, U, a):
+    """1 - sum sqrt(p q) = (1/2) sum (sqrt p - sqrt q)^2 = sum D_i^2 / (sqrt(m_i U) + sqrt(n_i T))^2 / (2 T U)."""
+    from flint import arb
+
+    total = arb(0)
+    for m, n, D in zip(ms, ns, Ds):
+        if D != 0:
+            s = arb(m * U).sqrt() + arb(n * T).sqrt()
+            total += arb(D * D) / (s * s)
+    return total / arb(2 * T * U)
+
+
+def _js_ball(ms, ns, Ds, T, U, a):
+    """JS = (1/2) sum w_i [(1+e) log(1+e) + (1-e) log(1-e)], w = (p+q)/2, e = (p-q)/(p+q) = D/(m U + n T);
+    the bracket is 2 e atanh(e) + log1p(-e^2) >= 0 (no cancellation beyond a factor 2)."""
+    from flint import arb
+
+    total = arb(0)
+    two_log2 = 2 * arb(2).log()
+    for m, n, D in zip(ms, ns, Ds):
+        if D == 0:
+            continue
+        s = m * U + n * T
+        if m == 0 or n == 0:  # |e| = 1
+            total += arb(s) * two_log2
+            continue
+        if 2 * abs(D) < s:  # |e| < 1/2
+            e = arb(D) / arb(s)
+            total += arb(s) * (2 * e * e.atanh() + (-(e * e)).log1p())
+        else:  # 1 + e = 2 m U / s and 1 - e = 2 n T / s from the exact integers (e may be near -1 or 1)
+            up, um = arb(2 * m * U) / arb(s), arb(2 * n * T) / arb(s)
+            total += arb(s) * (up * up.log() + um * um.log())
+    return total / arb(4 * T * U)
+
+
+def _renyi_ball(ms, ns, Ds, T, U, a):
+    """log(S)/(a-1) with S - 1 = sum_{q>0} q_i psi(r_i) - a P0, psi(r) = r^a - 1 - a (r - 1) (sign-definite),
+    r_i - 1 = D_i/(n_i T) exact and log r_i from log1p of it near 1."""
+    from flint import arb, fmpq
+
+    aa = arb(fmpq(a.numerator, a.denominator))
+    am1 = arb(fmpq((a - 1).numerator, (a - 1).denominator))
+    logUT = (arb(U) / arb(T)).log()
+    s = arb(0)
+    p0 = 0 * T
+    for m, n, D in zip(ms, ns, Ds):
+        if n == 0:
+            p0 += m
+            continue
+        if D == 0:
+            continue
+        nT = n * T
+        if m == 0:  # r = 0: psi = a - 1
+            s += arb(n) * am1
+            continue
+        d = arb(D) / arb(nT)
+        if 2 * abs(D) < nT:
+            L = d.log1p()
+        else:
+            L = (arb(m) / arb(n)).log() + logUT
+        s += arb(n) * ((aa * L).expm1() - aa * d)
+    s1 = s / arb(U)
+    if p0 != 0:
+        s1 -= aa * arb(fmpq(p0, T))
+    return s1.log1p() / am1
+
+
+def _renyi_inf_mp(ms, ns, T, U, dps):
+    """D_inf = log max_{p_i > 0} p_i/q_i = log(max m_i/n_i * U/T)."""
+    from flint import arb, fmpq
+
+    best = None
+    for m, n in zip(ms, ns):
+        if m != 0:
+            r = fmpq(m, n)
+            if best is None or r > best:
+                best = r
+    r = best * fmpq(U, T)
+    if r == 1:
+        return mpmath.mpf(0)
+    return arb_eval(lambda prec: arb(r).log(), dps)
+
+
+# ---------------------------------------------------------------------------
+# float64: numpy on the relative ratios r = p/q and d = r - 1
+
 def _divergence_float(kind, p, q, a):
     """Float path: non-negative (or sign-definite) terms from the ratios r = p/q and d = r - 1."""
     pa, ta = p.float_probs()
     qa, tb = q.float_probs()
+    if p.kind == "float" and q.kind == "float":
+        identical = np.array_equal(pa, qa)
+    else:  # exactly normalised laws equal: m_i U == n_i T with the integer weights (flint, no Fractions)
+        from .balls import law_ints
+
+        (ms, T), (ns, U) = law_ints(p), law_ints(q)
+        identical = all(m * U == n * T for m, n in zip(ms, ns))
+    if identical:  # every divergence is exactly 0
+        return 0.0
     pn, qn = pa / ta, qa / tb
     r, d = relative_ratios(p, q)
-    pos = qn > 0
-    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+    pos = qa > 0
+    psup = pa > 0
+    P0 = math.fsum(pn[~pos])  # mass of p where q = 0
+    if kind == "chi2":
+        if P0 > 0:
+            return math.inf
+        return math.fsum(qn[pos] * d[pos] ** 2)
+    if kind == "tv":
+        return 0.5 * math.fsum(qn[pos] * np.abs(d[pos])) + 0.5 * P0
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
         if kind == "hellinger":
             # (1/2) sum q (sqrt r - 1)^2 = (1/2) sum q (d / (sqrt r + 1))^2, plus p/2 where q = 0
             rp, dp = r[pos], d[pos]
             terms = qn[pos] * np.where(np.abs(dp) < 0.5, dp / (np.sqrt(rp) + 1.0), np.sqrt(rp) - 1.0) ** 2
-            return float(0.5 * (np.sum(terms) + np.sum(pn[~pos])))
+            return 0.5 * (math.fsum(terms) + P0)
         if kind == "js":
             # (1/2) sum m [phi(e) + phi(-e)], m = (p+q)/2, e = (p-q)/(p+q) = d/(2+d),
             # 1 + e = 2r/(1+r), 1 - e = 2/(1+r)
@@ -337,30 +490,115 @@ def _divergence_float(kind, p, q, a):
             m = np.where(pos, qn * (2.0 + d) / 2.0, pn / 2.0)
             rplus = np.where(pos, 2.0 * r / (1.0 + r), 2.0)
             rminus = np.where(pos, 2.0 / (1.0 + r), 0.0)
-            return float(0.5 * np.dot(m, phi_relative(e, r=rplus) + phi_relative(-e, r=rminus)))
-        # Renyi: S - 1 = sum_{q>0} q psi_a(r) - a P0, psi_a = r^a - 1 - a d
-        af = float(a)
-        s1 = float(np.dot(qn[pos], _psi(d[pos], af, r[pos]))) - af * float(np.sum(pn[~pos]))
-        if s1 <= -1.0:  # no common support
-            return math.inf
-        return math.log1p(s1) / (af - 1.0)
+            return 0.5 * math.fsum(m * (phi_relative(e, r=rplus) + phi_relative(-e, r=rminus)))
+        return _renyi_float(a, pn, qn, r, d, pos, psup, P0)
 
 
-def _psi(d, a, r):
-    """r^a - 1 - a d with r = 1 + d, accurate near d = 0 (binomial series for |d| < 1/8) and for tiny r."""
+def _renyi_float(a, pn, qn, r, d, pos, psup, P0):
+    """Rényi divergence of order ``a`` (a Fraction > 0, != 1, or inf) in float64.
+
+    With ``L = log r`` (``log1p(d)`` near r = 1) and the sign-definite
+    ``psi_a(r) = r^a - 1 - a d`` (>= 0 for a > 1, <= 0 for a < 1):
+
+    * ``S = sum q r^a > e`` (only for a > 1) or ``S < 1/2``: ``log S`` by log-sum-exp
+      of ``log q + a L`` (no overflow at large ``a``, no lost digits when S is tiny);
+    * ``|a - 1| < 1/8``: ``D = log1p(b A - a P0)/b``, ``b = a - 1``, with
+      ``A = sum q psi_a/b`` and ``psi_a/b = phi(d) + r E2(b L)/b`` where
+      ``phi(d) = r log r - d`` and ``E2(x) = e^x - 1 - x``: the division by
+      ``a - 1`` is done analytically, so nothing cancels near a = 1;
+    * otherwise ``D = log1p(S - 1)/(a - 1)``, ``S - 1 = sum q psi_a - a P0``,
+      ``psi_a = E2(a L) - a (d - L)`` for ``|L| < 1`` and ``expm1(a L) - a d`` beyond.
+    """
+    common = pos & psup
+    if not np.any(common):
+        return math.inf  # no common support
+    if a > 1 and P0 > 0:
+        return math.inf
+    L = np.where(np.abs(d) < 0.5, np.log1p(d), np.log(r))
+    bad = ~np.isfinite(L) & common  # r overflowed (q subnormal): log p - log q
+    if np.any(bad):
+        L[bad] = np.log(pn[bad]) - np.log(qn[bad])
+    if a == math.inf:
+        return float(np.max(L[common]))
+    af = float(a)
+    b = float(a - 1)
+    qp, pp, Lp, dp, rp = qn[pos], pn[pos], L[pos], d[pos], r[pos]
+    huge = ~(rp < 1e300)  # r near overflow (tiny q): terms from p and log q + a L instead
+    if abs(b) < 0.125:
+        # q psi_a / b = q phi(d) + p L h(b L), h(x) = E2(x)/x (|b L| < 190: no overflow); r = 0 gives q
+        h = _e2_over_x(b * Lp)
+        extra = pp * Lp * h
+        extra[pp == 0.0] = 0.0
+        terms = qp * phi_relative(dp, r=rp) + extra
+        if np.any(huge):  # q psi/b = p L (1 + h) - (p - q)
+            terms[huge] = pp[huge] * Lp[huge] * (1.0 + h[huge]) - (pp[huge] - qp[huge])
+        s1 = b * math.fsum(terms) - af * P0
+        if s1 < -0.5:  # S < 1/2: S - 1 has lost the digits of S
+            return _log_sum_exp(np.log(qn[common]) + af * L[common]) / b
+        return math.log1p(s1) / b
+    t = np.log(qn[common]) + af * L[common]  # log(q r^a)
+    if a > 1:
+        if float(np.max(t)) > 1.0 or np.any(af * L[common] > 700.0):  # S > e or r^a near overflow
+            return _log_sum_exp(t) / b
+    x = af * Lp
+    inner = np.abs(Lp) < 1.0
+    psi = np.empty_like(Lp)
+    psi[inner] = _e2(x[inner]) - af * _d_minus_log1p(dp[inner], Lp[inner])
+    psi[~inner] = np.expm1(x[~inner]) - af * dp[~inner]  # r = 0: -1 + a
+    terms = qp * psi
+    if np.any(huge):  # (a < 1) q psi = q r^a - q - a (p - q)
+        terms[huge] = np.exp(np.log(qp[huge]) + x[huge]) - qp[huge] - af * (pp[huge] - qp[huge])
+    s1 = math.fsum(terms) - af * P0
+    if s1 < -0.5:  # S < 1/2: S - 1 has lost the digits of S
+        return _log_sum_exp(t) / b
+    return math.log1p(s1) / b
+
+
+def _log_sum_exp(t):
+    """log sum exp(t), scaled by the largest term."""
+    M = float(np.max(t))
+    return M + math.log(math.fsum(np.exp(t - M)))
+
+
+def _e2(x):
+    """E2(x) = e^x - 1 - x, series for |x| < 1/2."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(x)
+    small = np.abs(x) < 0.5
+    xs = x[small]
+    acc = np.zeros_like(xs)
+    for k in range(22, 1, -1):  # sum_{k>=2} x^k / k!
+        acc = acc * xs + 1.0 / math.factorial(k)
+    out[small] = acc * xs * xs
+    xl = x[~small]
+    out[~small] = np.expm1(xl) - xl
+    return out
+
+
+def _e2_over_x(x):
+    """E2(x)/x = sum_{k>=1} x^k/(k+1)!, series for |x| < 1/2 (0 at x = 0)."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(x)
+    small = np.abs(x) < 0.5
+    xs = x[small]
+    acc = np.zeros_like(xs)
+    for k in range(21, 0, -1):
+        acc = acc * xs + 1.0 / math.factorial(k + 1)
+    out[small] = acc * xs
+    xl = x[~small]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out[~small] = (np.expm1(xl) - xl) / xl
+    return out
+
+
+def _d_minus_log1p(d, L):
+    """d - log1p(d) >= 0 (L = log1p(d) given), series sum_{k>=2} (-1)^k d^k/k for |d| < 1/8."""
     out = np.empty_like(d)
     small = np.abs(d) < 0.125
     ds = d[small]
-    coef = [0.0] * 26
-    c = 1.0
-    for k in range(1, 26):
-        c *= (a - k + 1) / k
-        coef[k] = c
     acc = np.zeros_like(ds)
     for k in range(25, 1, -1):
-        acc = acc * ds + coef[k]
+        acc = acc * ds + (-1) ** k / k
     out[small] = acc * ds * ds
-    dl = d[~small]
-    with np.errstate(divide="ignore"):
-        out[~small] = np.expm1(a * np.log(r[~small])) - a * dl
+    out[~small] = d[~small] - L[~small]
     return out
