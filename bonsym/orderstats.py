@@ -23,6 +23,7 @@ on disk) and evaluated here: exactly (SymPy), in certified Arb balls
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath
 
@@ -35,6 +36,9 @@ __all__ = ["bon_divergence", "bon_f_divergence", "exp_max", "ExpMax", "DIVERGENC
 DIVERGENCES = ("kl", "reverse_kl", "chi2", "tv", "hellinger", "renyi", "js")
 
 _FLOAT_DPS = 20
+
+#: exact (k-1)! H_n^(k) is computed for n*k up to this (a denominator of ~1.44 n k bits)
+_EXACT_HARMONIC_LIMIT = 300_000
 
 
 def check_kind(kind, alpha):
@@ -89,6 +93,59 @@ def _ball(f):
     return arb(fmpq(f.numerator, f.denominator))
 
 
+#: below this n - 1 the Jensen-Shannon 2F1(1, 1/m; 1 + 1/m; -n) (huge b = 1/m) is replaced by a quadrature
+_JS_SMALL_M = Fraction(1, 256)
+
+_COMPILED: dict = {}
+
+
+def _compiled(kind, renyi_inf=False):
+    """``(expr, fn, names, hyp_fn)`` for a kind: the closed form parsed once and compiled to an Arb evaluator.
+
+    For ``"js"`` the Gauss 2F1 node is a free argument ``I0`` (so that it can be
+    evaluated by quadrature when ``b = 1/(n-1)`` is huge); ``hyp_fn(n)`` evaluates the 2F1 itself.
+    """
+    key = (kind, renyi_inf)
+    if key not in _COMPILED:
+        import sympy
+
+        from .derive.arbeval import compile_arb
+        from .derive.fdivergences import closed_form, symbols
+
+        ns, als = symbols()
+        expr = sympy.log(ns) if renyi_inf else closed_form(kind)
+        names = [ns, als]
+        num = expr
+        if kind == "js":
+            i0 = sympy.Dummy("I0")
+            hyps = list(expr.atoms(sympy.hyper))
+            if len(hyps) != 1:
+                raise ArithmeticError(f"expected one 2F1 in the JS closed form, found {hyps}")
+            num = expr.xreplace({hyps[0]: i0})
+            names = [ns, als, i0]
+            extra = compile_arb(hyps[0], [ns])
+        else:
+            extra = None
+        fn = compile_arb(num, names)
+        _COMPILED[key] = (expr, fn, tuple(names), extra)
+    return _COMPILED[key]
+
+
+def _js_i0(n_ball, m_ball, prec):
+    """``I0 = int_0^1 du/(1 + n u^m) = int_0^inf e^-x/(1 + n e^(-m x)) dx`` as a certified ball.
+
+    Arb quadrature on ``[0, X]`` (the integrand is analytic near the real axis:
+    its poles are at ``x = (log n + i pi (2j+1))/m``) plus the tail, which lies in
+    ``[e^-X/(1+n), e^-X]``, enclosed by ``[0, e^-X]``.
+    """
+    from flint import acb, arb
+
+    X = int((prec + 20) * 0.7) + 2
+    nn, mm = acb(n_ball), acb(m_ball)
+    main = acb.integral(lambda x, analytic: (-x).exp() / (1 + nn * (-(mm * x)).exp()), 0, X).real
+    return main + arb(0).union(arb(-X).exp())
+
+
 def bon_divergence(kind, n, *, alpha=None, dps=None, exact=False):
     """``D_kind(P_n || U) = int_0^1 f(n u^(n-1)) du``: the divergence of continuous best-of-n from the reference.
 
@@ -99,6 +156,11 @@ def bon_divergence(kind, n, *, alpha=None, dps=None, exact=False):
     ``alpha > 0``; ``alpha = 1`` is KL and ``alpha = inf`` gives ``log n``),
     ``"js"`` (Jensen-Shannon, natural log).  With a SymPy symbol ``n``
     (``exact=True``) returns the expression in ``n``.
+
+    Numeric modes evaluate the cached closed form in Arb balls with the guard
+    bits the cancellation near ``n = 1`` needs (the values are ``O((n-1)^2)``);
+    for Jensen-Shannon with ``n - 1 < 1/256`` its 2F1 (parameter ``1/(n-1)``)
+    is computed as a certified Arb quadrature of ``int_0^1 du/(1 + n u^(n-1))``.
 
     >>> import sympy
     >>> n = sympy.Symbol("n", positive=True)
@@ -114,56 +176,130 @@ def bon_divergence(kind, n, *, alpha=None, dps=None, exact=False):
         return _zero(mode)
     if kind == "renyi" and a == 1:
         kind, a = "kl", None
-    import sympy
-
-    from .derive.fdivergences import closed_form, symbols
-
-    ns, als = symbols()
-    if kind == "renyi" and a == math.inf:
-        expr = sympy.log(ns)
-    else:
-        expr = closed_form(kind)
+    renyi_inf = kind == "renyi" and a == math.inf
+    expr, fn, names, hyp_fn = _compiled(kind, renyi_inf)
     if mode == "exact":
-        subs = {ns: order.sympy()}
-        if kind == "renyi" and a != math.inf:
-            subs[als] = sympy.Rational(a.numerator, a.denominator)
-        return expr.subs(subs)
-    from .derive.arbeval import arb_of
+        import sympy
 
-    values = {ns: order.as_fraction()}
-    if kind == "renyi" and a != math.inf:
-        values[als] = a
-    return _numeric(lambda prec: arb_of(expr, values), mode, dps, extra_bits=order.bits() + 20)
+        subs = {names[0]: order.sympy()}
+        if kind == "renyi" and not renyi_inf:
+            subs[names[1]] = sympy.Rational(a.numerator, a.denominator)
+        return expr.subs(subs)
+    nf = order.as_fraction()
+    m = nf - 1
+    af = a if (kind == "renyi" and not renyi_inf) else Fraction(0)
+    # the closed forms subtract O(1) terms down to O(m^2) (O(m) for TV) when n is near 1
+    extra = order.bits() + 20
+    if m < 1:
+        extra += 2 * (m.denominator.bit_length() - m.numerator.bit_length() + 1)
+    if kind == "js":
+        if m < _JS_SMALL_M:
+            def compute(prec):
+                nb, mb = _ball(nf), _ball(m)
+                return fn(nb, af, _js_i0(nb, mb, prec))
+        else:
+            def compute(prec):
+                return fn(nf, af, hyp_fn(nf))
+    else:
+        def compute(prec):
+            return fn(nf, af)
+    return _numeric(compute, mode, dps, extra_bits=extra)
+
+
+#: ``bon_f_divergence`` substitutes n before integrating only for an integer n <= this; beyond, SymPy
+#: would work on powers u**(n-1) of huge degree (out of memory for n = 10**15), and it is very slow on
+#: fractional exponents (u**(25/4) log u), so other n go through the symbolic-n route
+_SMALL_N_MAX = 64
+
+_SYMBOLIC: dict = {}
+
+
+def _n_is_small(order):
+    f = order.as_fraction()
+    return f <= _SMALL_N_MAX and f.denominator == 1
 
 
 def bon_f_divergence(f, n, *, dps=None, exact=False):
     """``int_0^1 f(n u^(n-1)) du`` for a user generator ``f`` (a SymPy Lambda, or an expression in one symbol).
 
+    ``n`` is a real number >= 1 (an int, a Fraction, a float taken as its
+    exact binary value, an mpf) or, with ``exact=True``, a SymPy symbol;
+    ``exact=True`` needs an exact ``n`` (pass ``Fraction(x)`` for the exact
+    value of a float ``x``).
+
     SymPy integrates with the guidance that works for the textbook generators
     (logs expanded, powers denested, no convergence conditions); when it finds
     a closed form, ``exact=True`` returns it and ``dps``/float evaluate it in
-    certified Arb balls.  Otherwise ``exact=True`` returns the unevaluated
-    ``Integral`` and the numeric modes use mpmath quadrature, accepted only
-    when two quadratures 15 digits apart agree to the requested digits (a
-    check, not a certificate).
+    certified Arb balls.  For an integer ``n <= 64`` SymPy integrates with
+    ``n`` substituted; otherwise (and for a symbolic
+    ``n``) it integrates with ``n = 1 + k``, ``k > 0`` symbolic, and ``k`` is
+    substituted afterwards, so a huge ``n`` never expands a power ``u**(n-1)``.
+    Such a closed form is accepted only where it agrees with a 20-digit
+    quadrature (SymPy drops convergence conditions).  Otherwise ``exact=True``
+    returns the unevaluated ``Integral`` (``n <= 64`` or symbolic) or raises
+    ``ValueError`` (``n > 64``: use ``dps=k``), and the numeric modes use
+    mpmath quadrature, accepted only when two quadratures 15 digits apart
+    agree to the requested digits (a check, not a certificate).
 
     >>> import sympy
     >>> t = sympy.Symbol("t")
     >>> bon_f_divergence((t - 1)**2, 4, exact=True)
     9/7
+    >>> round(bon_f_divergence(t * sympy.log(t), 2.5), 12)   # KL: log n - (n-1)/n at n = 5/2
+    0.316290731874
     """
     import sympy
 
     var, fexpr = _generator(f)
     mode = resolve_mode(dps, exact)
     order = check_n(n, symbolic_ok=(mode == "exact"))
+    if mode == "exact" and order.kind in ("float", "mp"):
+        raise TypeError(f"exact=True needs an exact n (an int, a Fraction or a SymPy symbol), got {n!r}; "
+                        "pass fractions.Fraction(n) for the exact binary value of a float, or use "
+                        "dps=k / the default float mode")
+    if order.kind == "symbolic":
+        return _f_div_symbolic(fexpr, var, order.value)
+    if _n_is_small(order):
+        return _f_div_small(fexpr, var, order, mode, dps)
+    nf = order.as_fraction()
+    closed = _closed_at(fexpr, var, nf)
+    if mode == "exact":
+        if closed is None:
+            if nf <= _SMALL_N_MAX:
+                u = sympy.Symbol("u", positive=True)
+                nval = sympy.Rational(nf.numerator, nf.denominator)
+                return sympy.Integral(fexpr.subs(var, nval * u ** (nval - 1)), (u, 0, 1))
+            raise ValueError(f"SymPy found no verified closed form of int_0^1 f(n u^(n-1)) du for f = {fexpr} "
+                             f"at n = {order.value} (for n > {_SMALL_N_MAX} the integral is not returned "
+                             "unevaluated); use dps=k for k digits by quadrature (checked, not certified)")
+        return closed
+    if closed is not None:
+        from .derive.arbeval import compile_arb
+
+        fn = compile_arb(closed, [])
+        return _numeric(lambda prec: fn(), mode, dps, extra_bits=_guard_bits(order))
+    return _quadrature_w(fexpr, var, nf, mode, dps)
+
+
+def _guard_bits(order):
+    """Guard bits: about log2(n), plus twice log2(1/(n-1)) near n = 1 (values O((n-1)^2))."""
+    extra = order.bits() + 20
+    m = order.as_fraction() - 1
+    if 0 < m < 1:
+        extra += 2 * (m.denominator.bit_length() - m.numerator.bit_length() + 1)
+    return extra
+
+
+def _f_div_small(fexpr, var, order, mode, dps):
+    """Small n: substitute n, then integrate (SymPy finds more closed forms at a concrete n)."""
+    import sympy
+
     u = sympy.Symbol("u", positive=True)
-    npos = sympy.Symbol("n", positive=True)
-    nval = npos if order.kind == "symbolic" else order.sympy()
+    nfr = order.as_fraction()
+    nval = sympy.Rational(nfr.numerator, nfr.denominator)
     integrand = fexpr.subs(var, nval * u ** (nval - 1))
-    guided = sympy.powdenest(sympy.expand_power_base(sympy.expand_log(sympy.expand(integrand), force=True),
-                                                     force=True), force=True)
-    breaks = _kinks(guided, u) if order.kind != "symbolic" else []
+    guided = _guide(integrand)
+    breaks = _kinks(guided, u)
     try:
         if breaks:  # |g(u)| terms: integrate piece by piece with the sign of g fixed on each
             pts = [sympy.Integer(0)] + breaks + [sympy.Integer(1)]
@@ -173,18 +309,184 @@ def bon_f_divergence(f, n, *, dps=None, exact=False):
             result = sympy.integrate(guided, (u, 0, 1), conds="none")
     except (NotImplementedError, ValueError, TypeError):
         result = sympy.Integral(integrand, (u, 0, 1))
-    if order.kind == "symbolic":
-        result = result.subs(npos, order.value)
     if mode == "exact":
         return result
     from .derive.arbeval import arb_supports
 
     if not result.has(sympy.Integral) and arb_supports(result):
-        from .derive.arbeval import arb_of
+        from .derive.arbeval import compile_arb
 
-        return _numeric(lambda prec: arb_of(result, {}), mode, dps, extra_bits=order.bits() + 20)
+        fn = compile_arb(result, [])
+        return _numeric(lambda prec: fn(), mode, dps, extra_bits=_guard_bits(order))
     # no closed form, or one with special functions the ball evaluator does not know
     return _quadrature(integrand, u, mode, dps, breaks)
+
+
+def _guide(integrand):
+    import sympy
+
+    return sympy.powdenest(sympy.expand_power_base(sympy.expand_log(sympy.expand(integrand), force=True),
+                                                   force=True), force=True)
+
+
+def _symbolic_form(fexpr, var):
+    """``(closed form in k, k)`` of ``int_0^1 f((k+1) u^k) du`` for a positive symbol k, or ``(None, k)``.
+
+    Cached per generator.  Powers ``0**e`` with ``e > 0`` for every ``k >= 0``
+    (the value of ``u**(e)`` at the lower limit) are replaced by 0.
+    """
+    import sympy
+
+    key = (fexpr, var)
+    if key in _SYMBOLIC:
+        return _SYMBOLIC[key]
+    k = sympy.Dummy("k", positive=True)
+    u = sympy.Dummy("u", positive=True)
+    guided = _guide(fexpr.subs(var, (k + 1) * u**k))
+    res = None
+    if not guided.has(sympy.Abs):  # kinks at a k-dependent point: left to quadrature
+        try:
+            res = sympy.integrate(guided, (u, 0, 1), conds="none")
+        except (NotImplementedError, ValueError, TypeError):
+            res = None
+    if res is not None:
+        res = _drop_zero_powers(res, k)
+        from .derive.arbeval import arb_supports
+
+        if res.has(sympy.Integral) or res.has(sympy.Piecewise) or not arb_supports(res):
+            res = None
+    _SYMBOLIC[key] = (res, k)
+    return res, k
+
+
+def _drop_zero_powers(expr, k):
+    """Replace ``0**e`` by 0 where ``e`` is provably positive for every ``k >= 0`` (i.e. ``n = k + 1 >= 1``)."""
+    import sympy
+
+    k0 = sympy.Dummy("k0", nonnegative=True)
+
+    def is_zero_power(e):
+        return isinstance(e, sympy.Pow) and e.base == 0 and bool(e.exp.subs(k, k0).is_positive)
+
+    return expr.replace(is_zero_power, lambda e: sympy.Integer(0))
+
+
+def _agrees_with_quadrature(closed, fexpr, var, nf):
+    """Check a closed-form value at n = nf against a 20-digit quadrature (SymPy drops convergence conditions)."""
+    from .derive.arbeval import compile_arb
+
+    try:
+        fn = compile_arb(closed, [])
+        c = arb_eval(lambda prec: fn(), 25, extra_bits=_guard_bits(check_n(nf)))
+        q, scale = _quad_w_value(fexpr, var, nf, 20, with_scale=True)
+    except (ArithmeticError, ValueError, TypeError, ZeroDivisionError, OverflowError):
+        return False
+    if not (mpmath.isfinite(q) and mpmath.isfinite(c)):
+        return False
+    return abs(c - q) <= mpmath.mpf(10) ** -12 * max(abs(q), abs(c)) + mpmath.mpf(10) ** -30 * scale
+
+
+def _closed_at(fexpr, var, nf):
+    """The verified closed form at the number nf (a SymPy number), or None."""
+    import sympy
+
+    res, k = _symbolic_form(fexpr, var)
+    if res is None:
+        return None
+    m = nf - 1
+    closed = res.subs(k, sympy.Rational(m.numerator, m.denominator))
+    from .derive.arbeval import arb_supports
+
+    if closed.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not arb_supports(closed):
+        return None
+    return closed if _agrees_with_quadrature(closed, fexpr, var, nf) else None
+
+
+def _f_div_symbolic(fexpr, var, nsym):
+    """Symbolic n: integrate in k = n - 1 > 0, spot-check at n = 3/2, 3, 17/2, substitute k = n - 1."""
+    import sympy
+
+    res, k = _symbolic_form(fexpr, var)
+    if res is not None:
+        for nv in (Fraction(3, 2), Fraction(3), Fraction(17, 2)):
+            m = nv - 1
+            closed = res.subs(k, sympy.Rational(m.numerator, m.denominator))
+            if closed.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or \
+                    not _agrees_with_quadrature(closed, fexpr, var, nv):
+                res = None
+                break
+    if res is None:
+        u = sympy.Symbol("u", positive=True)
+        return sympy.Integral(fexpr.subs(var, nsym * u ** (nsym - 1)), (u, 0, 1))
+    return res.subs(k, nsym - 1)
+
+
+def _t_kinks(fexpr, var):
+    """Positive points t where an ``Abs(g(t))`` of the generator changes branch (numbers)."""
+    import sympy
+
+    pts = set()
+    for ab in fexpr.atoms(sympy.Abs):
+        try:
+            roots = sympy.solve(sympy.Eq(ab.args[0], 0), var)
+        except NotImplementedError:
+            continue
+        for r in roots:
+            if r.is_real and r.is_number and r > 0:
+                pts.add(r)
+    return sorted(pts, key=lambda r: float(r))
+
+
+def _quad_w_value(fexpr, var, nf, want, with_scale=False):
+    """``int_0^inf f(n e^(-m w)) e^(-w) dw`` (= the integral, ``u = e^-w``, ``m = n - 1``) by mpmath.quad.
+
+    Breakpoints where the ratio ``t = n e^(-m w)`` crosses 1 and the generator's
+    kinks, and at ``log(n) + 2^j`` in ``s = m w``: the integrand's features sit
+    at ``w = O(log(n)/m)``, so this works for n = 10**15 as for n near 1.
+    Working precision ``want`` digits plus guard digits near ``n = 1``.
+    """
+    import sympy
+
+    fn = sympy.lambdify(var, fexpr, "mpmath")  # mpmath functions: they follow workdps
+    m = nf - 1
+    guard = 10
+    if 0 < m < 1:
+        guard += 2 * int(math.log10(m.denominator / m.numerator) + 1)
+    kinks = _t_kinks(fexpr, var)
+    with mpmath.workdps(want + guard):
+        nn = mpmath.mpf(nf.numerator) / nf.denominator
+        mm = mpmath.mpf(m.numerator) / m.denominator
+        ln = mpmath.log(nn)
+        s_pts = {ln} | {ln + mpmath.mpf(2) ** j for j in range(-2, 8)}
+        for c in kinks:
+            cv = mpmath.mpf(sympy.N(c, want + guard + 10))
+            if cv < nn:
+                s_pts.add(ln - mpmath.log(cv))
+        w_pts = {mpmath.mpf(0)} | {s / mm for s in s_pts if s > 0} | {mpmath.mpf(2) ** j for j in range(-3, 8)}
+        pts = sorted(w for w in w_pts if w <= 200) + [mpmath.inf]
+
+        def g(w):
+            return fn(nn * mpmath.exp(-mm * w)) * mpmath.exp(-w)
+
+        val = mpmath.quad(g, pts)
+        if not with_scale:
+            return val
+        return val, mpmath.quad(lambda w: abs(g(w)), pts)
+
+
+def _quadrature_w(fexpr, var, nf, mode, dps):
+    from .numbers import mpf_of_fraction, mpf_to_fraction
+
+    want = _FLOAT_DPS if mode == "float" else dps
+    a = _quad_w_value(fexpr, var, nf, want + 10)
+    b = _quad_w_value(fexpr, var, nf, want + 25)
+    if not (mpmath.isfinite(a) and mpmath.isfinite(b)) or \
+            abs(a - b) > abs(b) * mpmath.mpf(10) ** (-want):
+        raise ArithmeticError(f"quadrature did not settle to {want} digits ({a} vs {b}); "
+                              "the integral may diverge")
+    if mode == "float":
+        return float(b)
+    return mpf_of_fraction(mpf_to_fraction(b), dps)
 
 
 def _kinks(expr, u):
@@ -293,10 +595,13 @@ class ExpMax:
 
             from .numbers import to_sympy
 
+            if name in ("mean", "variance", "cumulant"):
+                k = {"mean": 1, "variance": 2}.get(name) or int(extra["k"])
+                return self._exact_harmonic(k)
             sub = {syms["n"]: self.order.sympy()}
             for k, v in extra.items():
                 sub[syms[k]] = to_sympy(v) if not isinstance(v, int) else sympy.Integer(v)
-            return sympy.simplify(expr.subs(sub)) if name in ("mean", "variance", "cumulant") else expr.subs(sub)
+            return expr.subs(sub)
         from .derive.arbeval import arb_of
 
         values = {syms["n"]: self.order.as_fraction()}
@@ -307,6 +612,21 @@ class ExpMax:
             expr_num = expr.subs(syms["k"], int(extra["k"]))
             values.pop(syms["k"], None)
         return _numeric(lambda prec: arb_of(expr_num, values), mode, dps, extra_bits=self.order.bits() + 20)
+
+    def _exact_harmonic(self, k):
+        """``(k-1)! H_n^(k)`` exactly: a binary-splitting sum for integer n, SymPy for rational n (size-guarded)."""
+        import sympy
+
+        nf = self.order.as_fraction()
+        if int(nf) * k > _EXACT_HARMONIC_LIMIT:
+            raise ValueError(
+                f"the exact value of (k-1)! H_n^(k) for n = {self.order.value}, k = {k} is a rational with about "
+                f"{int(nf) * k} x 1.44 bits in its denominator; exact mode is limited to n*k <= "
+                f"{_EXACT_HARMONIC_LIMIT}: use dps=k (certified digits) or the default float mode")
+        if nf.denominator == 1:
+            p, q = _harmonic_split(1, int(nf) + 1, k)
+            return sympy.factorial(k - 1) * sympy.Rational(p, q)
+        return sympy.simplify(sympy.factorial(k - 1) * sympy.harmonic(sympy.Rational(nf.numerator, nf.denominator), k))
 
     def mean(self, *, dps=None, exact=False):
         """``H_n`` (the n-th harmonic number)."""
@@ -342,21 +662,28 @@ class ExpMax:
         return self._eval("cgf", {"t": tf}, dps, exact)
 
     def pdf(self, x, *, dps=None, exact=False):
-        """``n (1 - e^{-x})^(n-1) e^{-x}`` for ``x >= 0`` (0 below)."""
+        """``n (1 - e^{-x})^(n-1) e^{-x}`` for ``x >= 0`` (0 below and at ``+inf``; 1 at ``x = 0`` when ``n = 1``)."""
         if _is_symbol(x):
             return self._symbolic_arg("pdf", "x", x, dps, exact)
-        xf = _real(x, "x")
-        if xf < 0 or (xf == 0 and self.order.kind != "symbolic" and not self.order.is_one):
-            return _zero(resolve_mode(dps, exact))
+        xf = _real_or_inf(x, "x")
+        mode = resolve_mode(dps, exact)
+        if xf in (math.inf, -math.inf) or xf < 0:
+            return _zero(mode)
+        if xf == 0 and self.order.kind != "symbolic":
+            # (1 - e^0)^(n-1) = 0**(n-1): 1 for n = 1, 0 for n > 1
+            return _one(mode) if self.order.is_one else _zero(mode)
         return self._eval("pdf", {"x": xf}, dps, exact)
 
     def cdf(self, x, *, dps=None, exact=False):
-        """``(1 - e^{-x})^n`` for ``x >= 0`` (0 below)."""
+        """``(1 - e^{-x})^n`` for ``x >= 0`` (0 below, 1 at ``+inf``)."""
         if _is_symbol(x):
             return self._symbolic_arg("cdf", "x", x, dps, exact)
-        xf = _real(x, "x")
-        if xf <= 0:
-            return _zero(resolve_mode(dps, exact))
+        xf = _real_or_inf(x, "x")
+        mode = resolve_mode(dps, exact)
+        if xf == math.inf:
+            return _one(mode)
+        if xf == -math.inf or xf <= 0:
+            return _zero(mode)
         return self._eval("cdf", {"x": xf}, dps, exact)
 
 
@@ -371,6 +698,53 @@ def _real(x, what):
         return to_fraction_any(x)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{what} must be a finite real number, got {x!r}") from None
+
+
+def _real_or_inf(x, what):
+    """A finite real as a Fraction, or ``math.inf`` / ``-math.inf``; nan and non-numbers raise."""
+    import numbers as _pynumbers
+
+    if isinstance(x, bool):
+        raise TypeError(f"{what} must be a real number, got a bool")
+    if isinstance(x, mpmath.mpf) or (isinstance(x, _pynumbers.Real) and not isinstance(x, (int, Fraction))):
+        v = x if isinstance(x, mpmath.mpf) else float(x)
+        if mpmath.isnan(v):
+            raise ValueError(f"{what} is nan; give a real number (or +-inf)")
+        if mpmath.isinf(v):
+            return math.inf if v > 0 else -math.inf
+    elif type(x).__module__.startswith("sympy"):
+        import sympy
+
+        if x is sympy.nan:
+            raise ValueError(f"{what} is nan; give a real number (or +-inf)")
+        if x == sympy.oo or x == -sympy.oo:
+            return math.inf if x == sympy.oo else -math.inf
+    return _real(x, what)
+
+
+def _harmonic_split(a, b, k):
+    """``sum_{a <= j < b} 1/j^k`` as a reduced ``(p, q)``, by binary splitting in flint integers."""
+    from flint import fmpq, fmpz
+
+    def rec(lo, hi):
+        if hi - lo == 1:
+            return fmpz(1), fmpz(lo) ** k
+        mid = (lo + hi) // 2
+        p1, q1 = rec(lo, mid)
+        p2, q2 = rec(mid, hi)
+        return p1 * q2 + p2 * q1, q1 * q2
+
+    p, q = rec(a, b)
+    r = fmpq(p, q)
+    return int(r.p), int(r.q)
+
+
+def _one(mode):
+    if mode == "exact":
+        import sympy
+
+        return sympy.Integer(1)
+    return mpmath.mpf(1) if mode == "mp" else 1.0
 
 
 def exp_max(n):
