@@ -561,18 +561,9 @@ def _log_sum_exp(t):
 
 
 def _e2(x):
-    """E2(x) = e^x - 1 - x, series for |x| < 1/2."""
+    """E2(x) = e^x - 1 - x = x (E2(x)/x), accurate near 0 through :func:`_e2_over_x`."""
     x = np.asarray(x, dtype=np.float64)
-    out = np.empty_like(x)
-    small = np.abs(x) < 0.5
-    xs = x[small]
-    acc = np.zeros_like(xs)
-    for k in range(22, 1, -1):  # sum_{k>=2} x^k / k!
-        acc = acc * xs + 1.0 / math.factorial(k)
-    out[small] = acc * xs * xs
-    xl = x[~small]
-    out[~small] = np.expm1(xl) - xl
-    return out
+    return x * _e2_over_x(x)
 
 
 def _e2_over_x(x):

@@ -421,22 +421,6 @@ def _f_div_symbolic(fexpr, var, nsym):
     return res.subs(k, nsym - 1)
 
 
-def _t_kinks(fexpr, var):
-    """Positive points t where an ``Abs(g(t))`` of the generator changes branch (numbers)."""
-    import sympy
-
-    pts = set()
-    for ab in fexpr.atoms(sympy.Abs):
-        try:
-            roots = sympy.solve(sympy.Eq(ab.args[0], 0), var)
-        except NotImplementedError:
-            continue
-        for r in roots:
-            if r.is_real and r.is_number and r > 0:
-                pts.add(r)
-    return sorted(pts, key=lambda r: float(r))
-
-
 def _quad_w_value(fexpr, var, nf, want, with_scale=False):
     """``int_0^inf f(n e^(-m w)) e^(-w) dw`` (= the integral, ``u = e^-w``, ``m = n - 1``) by mpmath.quad.
 
@@ -452,7 +436,7 @@ def _quad_w_value(fexpr, var, nf, want, with_scale=False):
     guard = 10
     if 0 < m < 1:
         guard += 2 * int(math.log10(m.denominator / m.numerator) + 1)
-    kinks = _t_kinks(fexpr, var)
+    kinks = _kinks(fexpr, var, 0, None)  # t > 0 where the generator has a kink
     with mpmath.workdps(want + guard):
         nn = mpmath.mpf(nf.numerator) / nf.denominator
         mm = mpmath.mpf(m.numerator) / m.denominator
@@ -489,18 +473,18 @@ def _quadrature_w(fexpr, var, nf, mode, dps):
     return mpf_of_fraction(mpf_to_fraction(b), dps)
 
 
-def _kinks(expr, u):
-    """Points of (0, 1) where an ``Abs(g(u))`` inside ``expr`` changes branch (roots of g), sorted."""
+def _kinks(expr, var, lo=0, hi=1):
+    """Points of ``(lo, hi)`` where an ``Abs(g(var))`` inside ``expr`` changes branch (roots of g), sorted."""
     import sympy
 
     pts = set()
     for ab in expr.atoms(sympy.Abs):
         try:
-            roots = sympy.solve(sympy.Eq(ab.args[0], 0), u)
+            roots = sympy.solve(sympy.Eq(ab.args[0], 0), var)
         except NotImplementedError:
             continue
         for r in roots:
-            if r.is_real and r.is_number and 0 < r < 1:
+            if r.is_real and r.is_number and r > lo and (hi is None or r < hi):
                 pts.add(r)
     return sorted(pts, key=lambda r: float(r))
 
