@@ -104,8 +104,8 @@ def relative_ratios(p, q):
     """
     if p.kind == "exact" and q.kind == "exact":
         pairs = list(zip(p.fractions(), q.fractions()))
-        r = np.array([float(x / y) if y else 0.0 for x, y in pairs])
-        d = np.array([float((x - y) / y) if y else -1.0 for x, y in pairs])
+        r = np.array([_to_float(x / y) if y else 0.0 for x, y in pairs])
+        d = np.array([_to_float((x - y) / y) if y else -1.0 for x, y in pairs])
         return r, d
     from .summation import dd_total
 
@@ -121,6 +121,14 @@ def relative_ratios(p, q):
     r[b == 0] = 0.0
     d[b == 0] = -1.0
     return r, d
+
+
+def _to_float(f):
+    """A Fraction as a float, ``inf`` beyond the float range (ratios of laws with atoms below 1e-308)."""
+    try:
+        return float(f)
+    except OverflowError:
+        return math.inf
 
 
 def _kl_float(p, q, d=None, r=None):
@@ -256,7 +264,12 @@ def divergence(kind, p, q, *, alpha=None, dps=None, exact=False):
         return _divergence_exact(kind, p, q, a)
     if mode == "mp":
         return _divergence_mp(kind, p, q, a, dps)
-    return _divergence_float(kind, p, q, a)
+    val = _divergence_float(kind, p, q, a)
+    if math.isnan(val):
+        # an intermediate overflowed where the value does not (e.g. alpha (a - 1) log r beyond 1e308):
+        # the certified path, rounded to a double
+        val = float(_divergence_mp(kind, p, q, a, 17))
+    return val
 
 
 def _divergence_exact(kind, p, q, a):
@@ -471,26 +484,36 @@ def _divergence_float(kind, p, q, a):
     pos = qa > 0
     psup = pa > 0
     P0 = math.fsum(pn[~pos])  # mass of p where q = 0
-    if kind == "chi2":
-        if P0 > 0:
-            return math.inf
-        return math.fsum(qn[pos] * d[pos] ** 2)
-    if kind == "tv":
-        return 0.5 * math.fsum(qn[pos] * np.abs(d[pos])) + 0.5 * P0
+    # atoms where r = p/q is beyond 1e300 (q tiny or subnormal): their terms are formed from p and q
+    # directly, since r, d and q d^2 overflow there although the terms do not
+    far = pos & ~(np.abs(d) < 1e300)
+    near = pos & ~far
+    pf, qf = pn[far], qn[far]
     with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+        if kind == "chi2":
+            if P0 > 0:
+                return math.inf
+            return math.fsum(np.concatenate(((qn[near] * d[near]) * d[near], (pf - qf) * ((pf - qf) / qf))))
+        if kind == "tv":
+            return 0.5 * math.fsum(np.concatenate((qn[near] * np.abs(d[near]), np.abs(pf - qf)))) + 0.5 * P0
         if kind == "hellinger":
             # (1/2) sum q (sqrt r - 1)^2 = (1/2) sum q (d / (sqrt r + 1))^2, plus p/2 where q = 0
-            rp, dp = r[pos], d[pos]
-            terms = qn[pos] * np.where(np.abs(dp) < 0.5, dp / (np.sqrt(rp) + 1.0), np.sqrt(rp) - 1.0) ** 2
-            return 0.5 * (math.fsum(terms) + P0)
+            rp, dp = r[near], d[near]
+            terms = qn[near] * np.where(np.abs(dp) < 0.5, dp / (np.sqrt(rp) + 1.0), np.sqrt(rp) - 1.0) ** 2
+            return 0.5 * (math.fsum(np.concatenate((terms, (np.sqrt(pf) - np.sqrt(qf)) ** 2))) + P0)
         if kind == "js":
             # (1/2) sum m [phi(e) + phi(-e)], m = (p+q)/2, e = (p-q)/(p+q) = d/(2+d),
             # 1 + e = 2r/(1+r), 1 - e = 2/(1+r)
-            e = np.where(pos, d / (2.0 + d), 1.0)
-            m = np.where(pos, qn * (2.0 + d) / 2.0, pn / 2.0)
-            rplus = np.where(pos, 2.0 * r / (1.0 + r), 2.0)
-            rminus = np.where(pos, 2.0 / (1.0 + r), 0.0)
-            return 0.5 * math.fsum(m * (phi_relative(e, r=rplus) + phi_relative(-e, r=rminus)))
+            e = np.where(near, d / (2.0 + d), 1.0)
+            m = np.where(near, qn * (2.0 + d) / 2.0, pn / 2.0)
+            rplus = np.where(near, 2.0 * r / (1.0 + r), 2.0)
+            rminus = np.where(near, 2.0 / (1.0 + r), 0.0)
+            terms = m * (phi_relative(e, r=rplus) + phi_relative(-e, r=rminus))
+            # far atoms, x = q/p tiny: p log(2p/(p+q)) + q log(2q/(p+q))
+            x = qf / pf
+            log2 = math.log(2.0)
+            terms[far] = pf * (log2 - np.log1p(x)) + qf * (log2 + np.log(qf) - np.log(pf) - np.log1p(x))
+            return 0.5 * math.fsum(terms)
         return _renyi_float(a, pn, qn, r, d, pos, psup, P0)
 
 
@@ -501,7 +524,8 @@ def _renyi_float(a, pn, qn, r, d, pos, psup, P0):
     ``psi_a(r) = r^a - 1 - a d`` (>= 0 for a > 1, <= 0 for a < 1):
 
     * ``S = sum q r^a > e`` (only for a > 1) or ``S < 1/2``: ``log S`` by log-sum-exp
-      of ``log q + a L`` (no overflow at large ``a``, no lost digits when S is tiny);
+      of ``log p + (a - 1) L`` (= ``log q r^a``; no overflow at large ``a``, no lost digits when S is
+      tiny, no cancellation between ``log q`` and ``a L``);
     * ``|a - 1| < 1/8``: ``D = log1p(b A - a P0)/b``, ``b = a - 1``, with
       ``A = sum q psi_a/b`` and ``psi_a/b = phi(d) + r E2(b L)/b`` where
       ``phi(d) = r log r - d`` and ``E2(x) = e^x - 1 - x``: the division by
@@ -534,9 +558,9 @@ def _renyi_float(a, pn, qn, r, d, pos, psup, P0):
             terms[huge] = pp[huge] * Lp[huge] * (1.0 + h[huge]) - (pp[huge] - qp[huge])
         s1 = b * math.fsum(terms) - af * P0
         if s1 < -0.5:  # S < 1/2: S - 1 has lost the digits of S
-            return _log_sum_exp(np.log(qn[common]) + af * L[common]) / b
+            return _log_sum_exp(np.log(pn[common]) + b * L[common]) / b
         return math.log1p(s1) / b
-    t = np.log(qn[common]) + af * L[common]  # log(q r^a)
+    t = np.log(pn[common]) + b * L[common]  # log(q r^a) = log p + (a - 1) log r: no cancellation of log q
     if a > 1:
         if float(np.max(t)) > 1.0 or np.any(af * L[common] > 700.0):  # S > e or r^a near overflow
             return _log_sum_exp(t) / b

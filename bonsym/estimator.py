@@ -41,8 +41,8 @@ EXACT_BITS_MAX = 1_000_000
 
 def _check_exact_size(eps, order, what):
     """Refuse exact results whose rational ``(1 - eps)^n`` would exceed EXACT_BITS_MAX bits."""
-    if order.kind not in ("int", "rational") or eps == 1:
-        return
+    if order.kind not in ("int", "rational") or eps in (0, 1):
+        return  # (1 - eps)^n is 1 or 0
     a = 1 - eps
     bits = a.numerator.bit_length() + a.denominator.bit_length()
     size = (math.floor(order.as_fraction()) + 1) * bits  # (1 - eps)^(n+1) in the win-rate bound

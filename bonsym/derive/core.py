@@ -167,7 +167,8 @@ def numeric_identity(lhs, rhs, syms, dps=40, points=None, tol_digits=5):
         y = sympy.N(sympy.sympify(rhs).subs(sub).doit(), dps)
         with mpmath.workdps(dps):
             try:
-                xm, ym = mpmath.mpmathify(complex(x) if x.has(sympy.I) else x), mpmath.mpmathify(y)
+                xm, ym = (mpmath.mpc(*(mpmath.mpf(part) for part in sympy.sympify(z).as_real_imag()))
+                          for z in (x, y))
             except (TypeError, ValueError):
                 raise ArithmeticError(f"derivation step could not be evaluated at {sub}: {x} vs {y}") from None
             bad = abs(xm - ym) > mpmath.mpf(10) ** (tol_digits - dps) * (1 + abs(ym))

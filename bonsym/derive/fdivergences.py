@@ -114,7 +114,7 @@ def _definition(kind):
 
 
 def _validate(kind, text):
-    """A cached closed form must match quadrature of its definition at a point (20 digits)."""
+    """A cached closed form must match quadrature of its definition at three generic points (20 digits)."""
     import sympy
 
     expr = _parse(text)
@@ -122,7 +122,9 @@ def _validate(kind, text):
     integrand, breaks = _definition(kind)
     if kind == "renyi":
         expr = sympy.exp((alpha - 1) * expr)
-    _quad_check(expr, integrand, [{n: sympy.Rational(13, 4), alpha: sympy.Rational(5, 3)}], dps=20, breaks=breaks)
+    R = sympy.Rational
+    pts = [{n: R(13, 4), alpha: R(5, 3)}, {n: R(11, 7), alpha: R(2, 5)}, {n: R(29, 2), alpha: R(17, 4)}]
+    _quad_check(expr, integrand, pts, dps=20, breaks=breaks)
 
 
 def _start(kind, title):

@@ -120,8 +120,9 @@ def exp_max_forms():
 
 
 def _validate_forms(data):
-    """Cached forms must match their definitions at n = 3 (20 digits): the CDF ``(1 - e^{-x})^n``,
-    the density its derivative, the moments and the CGF by quadrature, cumulant 3 by differentiating the CGF."""
+    """Cached forms must match their definitions at n = 3 and n = 8 (20 digits): the CDF ``(1 - e^{-x})^n``,
+    the density its derivative, the moments and the CGF by quadrature, cumulants 3 and 4 by differentiating
+    the CGF."""
     import mpmath
     import sympy
 
@@ -132,23 +133,28 @@ def _validate_forms(data):
     syms = {"n": n, "x": x, "t": t, "k": kk}
     if not isinstance(data, dict) or set(data) != {"cdf", "pdf", "cgf", "mean", "variance", "cumulant"}:
         raise ValueError("exp_max forms: unexpected keys")
-    f = {k: parse_expression(s, syms).subs(n, 3) for k, s in data.items()}
-    with mpmath.workdps(25):
-        cdf = sympy.lambdify(x, f["cdf"], "mpmath")
-        pdf = sympy.lambdify(x, f["pdf"], "mpmath")
-        cgf = sympy.lambdify(t, f["cgf"], "mpmath")
-        x0 = mpmath.mpf("0.7")
-        mean = mpmath.quad(lambda y: y * pdf(y), [0, 1, mpmath.inf])
-        second = mpmath.quad(lambda y: y * y * pdf(y), [0, 1, mpmath.inf])
-        pairs = [
-            (cdf(x0), (1 - mpmath.exp(-x0)) ** 3, "cdf"),
-            (pdf(x0), mpmath.diff(lambda y: (1 - mpmath.exp(-y)) ** 3, x0), "pdf"),
-            (mpmath.mpf(sympy.N(f["mean"], 25)), mean, "mean"),
-            (mpmath.mpf(sympy.N(f["variance"], 25)), second - mean**2, "variance"),
-            (cgf(mpmath.mpf(-0.5)), mpmath.log(mpmath.quad(lambda y: mpmath.exp(-y / 2) * pdf(y), [0, 1, mpmath.inf])),
-             "cgf"),
-            (mpmath.mpf(sympy.N(f["cumulant"].subs(kk, 3), 25)), mpmath.diff(cgf, 0, 3), "cumulant"),
-        ]
-        for got, want, name in pairs:
-            if not abs(got - want) <= mpmath.mpf(10) ** -15 * (1 + abs(want)):
-                raise ArithmeticError(f"exp_max {name} does not match its definition at n = 3: {got} vs {want}")
+    parsed = {k: parse_expression(s, syms) for k, s in data.items()}
+    for nv in (3, 8):
+        f = {k: e.subs(n, nv) for k, e in parsed.items()}
+        with mpmath.workdps(25):
+            cdf = sympy.lambdify(x, f["cdf"], "mpmath")
+            pdf = sympy.lambdify(x, f["pdf"], "mpmath")
+            cgf = sympy.lambdify(t, f["cgf"], "mpmath")
+            x0 = mpmath.mpf("0.7")
+            mean = mpmath.quad(lambda y: y * pdf(y), [0, 1, 4, mpmath.inf])
+            second = mpmath.quad(lambda y: y * y * pdf(y), [0, 1, 4, mpmath.inf])
+            pairs = [
+                (cdf(x0), (1 - mpmath.exp(-x0)) ** nv, "cdf"),
+                (pdf(x0), mpmath.diff(lambda y: (1 - mpmath.exp(-y)) ** nv, x0), "pdf"),
+                (mpmath.mpf(sympy.N(f["mean"], 25)), mean, "mean"),
+                (mpmath.mpf(sympy.N(f["variance"], 25)), second - mean**2, "variance"),
+                (cgf(mpmath.mpf(-0.5)),
+                 mpmath.log(mpmath.quad(lambda y: mpmath.exp(-y / 2) * pdf(y), [0, 1, 4, mpmath.inf])), "cgf"),
+            ]
+            for order in (3, 4):
+                pairs.append((mpmath.mpf(sympy.N(f["cumulant"].subs(kk, order), 25)), mpmath.diff(cgf, 0, order),
+                              f"cumulant {order}"))
+            for got, want, name in pairs:
+                if not abs(got - want) <= mpmath.mpf(10) ** -12 * (1 + abs(want)):
+                    raise ArithmeticError(f"exp_max {name} does not match its definition at n = {nv}: "
+                                          f"{got} vs {want}")

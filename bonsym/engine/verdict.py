@@ -156,8 +156,14 @@ def _interval(m, dps, scale):
         return m, 0
     if _is_ball(m):  # an arb ball: its midpoint and radius, exactly
         return mpmath.mpf(tuple(int(x) for x in m.mid().man_exp())), mpmath.mpf(tuple(int(x) for x in m.rad().man_exp()))
-    # a plain number: each side of the margin is assumed to be at most `scale` in size
-    return m, mpmath.mpf(10) ** (-dps) * 2 * scale
+    # a plain number: each side of the margin is assumed to be at most `scale` in size, and correct
+    # to dps digits (a Python float to no more than its own 53 bits)
+    digits = min(dps, 15) if isinstance(m, float) else dps
+    return m, mpmath.mpf(10) ** (-digits) * 2 * scale
+
+
+def _is_nan(x):
+    return not _is_exact(x) and mpmath.isnan(mpmath.mpf(x))
 
 
 def _fmt(x):
@@ -194,11 +200,17 @@ def check_on_instances(margin, instances, *, dps, strict=False, recheck=None, de
         m = margin(inst, dps)
         v, _ = _interval(m, dps, sc)
         count += 1
+        if _is_nan(v):  # a margin that could not be evaluated proves nothing either way
+            uncertain.append((count, "its margin is nan"))
+            continue
         if worst is None or v < worst:
             worst = v
         if v < 0 or (strict and v == 0):
             m2 = recheck(inst) if recheck is not None else margin(inst, hi)
             v2, e2 = _interval(m2, hi, sc)
+            if _is_nan(v2) or _is_nan(e2):
+                uncertain.append((count, "its re-checked margin is nan"))
+                continue
             consistent = True
             if recheck is None and not isinstance(m, Margin) and not _is_exact(m) and not _is_ball(m):
                 # plain numbers: the two evaluations must agree within the assumed error at dps digits
@@ -217,7 +229,7 @@ def check_on_instances(margin, instances, *, dps, strict=False, recheck=None, de
                 uncertain.append((count, why))
     if uncertain:
         first, why = uncertain[0]
-        return Verdict("unknown", how=f"{len(uncertain)} of {count} instances have a negative margin whose sign "
+        return Verdict("unknown", how=f"{len(uncertain)} of {count} instances have a margin whose sign "
                        f"could not be certified (first: instance {first}, {why})", margin=worst, instances=count,
                        details={"uncertain": [i for i, _ in uncertain]})
     return Verdict("verified", how=f"{count} seeded instances at {dps} digits", margin=worst, instances=count)
