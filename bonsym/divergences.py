@@ -14,6 +14,7 @@ import mpmath
 import numpy as np
 
 from .laws import Ranked, as_ranked
+from .summation import accurate_sum
 from .numbers import arb_eval, mpf_of_fraction, resolve_mode
 
 __all__ = ["kl", "win_rate", "divergence"]
@@ -483,7 +484,7 @@ def _divergence_float(kind, p, q, a):
     r, d = relative_ratios(p, q)
     pos = qa > 0
     psup = pa > 0
-    P0 = math.fsum(pn[~pos])  # mass of p where q = 0
+    P0 = accurate_sum(pn[~pos])  # mass of p where q = 0
     # atoms where r = p/q is beyond 1e300 (q tiny or subnormal): their terms are formed from p and q
     # directly, since r, d and q d^2 overflow there although the terms do not
     far = pos & ~(np.abs(d) < 1e300)
@@ -493,14 +494,14 @@ def _divergence_float(kind, p, q, a):
         if kind == "chi2":
             if P0 > 0:
                 return math.inf
-            return math.fsum(np.concatenate(((qn[near] * d[near]) * d[near], (pf - qf) * ((pf - qf) / qf))))
+            return accurate_sum(np.concatenate(((qn[near] * d[near]) * d[near], (pf - qf) * ((pf - qf) / qf))))
         if kind == "tv":
-            return 0.5 * math.fsum(np.concatenate((qn[near] * np.abs(d[near]), np.abs(pf - qf)))) + 0.5 * P0
+            return 0.5 * accurate_sum(np.concatenate((qn[near] * np.abs(d[near]), np.abs(pf - qf)))) + 0.5 * P0
         if kind == "hellinger":
             # (1/2) sum q (sqrt r - 1)^2 = (1/2) sum q (d / (sqrt r + 1))^2, plus p/2 where q = 0
             rp, dp = r[near], d[near]
             terms = qn[near] * np.where(np.abs(dp) < 0.5, dp / (np.sqrt(rp) + 1.0), np.sqrt(rp) - 1.0) ** 2
-            return 0.5 * (math.fsum(np.concatenate((terms, (np.sqrt(pf) - np.sqrt(qf)) ** 2))) + P0)
+            return 0.5 * (accurate_sum(np.concatenate((terms, (np.sqrt(pf) - np.sqrt(qf)) ** 2))) + P0)
         if kind == "js":
             # (1/2) sum m [phi(e) + phi(-e)], m = (p+q)/2, e = (p-q)/(p+q) = d/(2+d),
             # 1 + e = 2r/(1+r), 1 - e = 2/(1+r)
@@ -513,7 +514,7 @@ def _divergence_float(kind, p, q, a):
             x = qf / pf
             log2 = math.log(2.0)
             terms[far] = pf * (log2 - np.log1p(x)) + qf * (log2 + np.log(qf) - np.log(pf) - np.log1p(x))
-            return 0.5 * math.fsum(terms)
+            return 0.5 * accurate_sum(terms)
         return _renyi_float(a, pn, qn, r, d, pos, psup, P0)
 
 
@@ -556,7 +557,7 @@ def _renyi_float(a, pn, qn, r, d, pos, psup, P0):
         terms = qp * phi_relative(dp, r=rp) + extra
         if np.any(huge):  # q psi/b = p L (1 + h) - (p - q)
             terms[huge] = pp[huge] * Lp[huge] * (1.0 + h[huge]) - (pp[huge] - qp[huge])
-        s1 = b * math.fsum(terms) - af * P0
+        s1 = b * accurate_sum(terms) - af * P0
         if s1 < -0.5:  # S < 1/2: S - 1 has lost the digits of S
             return _log_sum_exp(np.log(pn[common]) + b * L[common]) / b
         return math.log1p(s1) / b
@@ -572,7 +573,7 @@ def _renyi_float(a, pn, qn, r, d, pos, psup, P0):
     terms = qp * psi
     if np.any(huge):  # (a < 1) q psi = q r^a - q - a (p - q)
         terms[huge] = np.exp(np.log(qp[huge]) + x[huge]) - qp[huge] - af * (pp[huge] - qp[huge])
-    s1 = math.fsum(terms) - af * P0
+    s1 = accurate_sum(terms) - af * P0
     if s1 < -0.5:  # S < 1/2: S - 1 has lost the digits of S
         return _log_sum_exp(t) / b
     return math.log1p(s1) / b
@@ -581,7 +582,7 @@ def _renyi_float(a, pn, qn, r, d, pos, psup, P0):
 def _log_sum_exp(t):
     """log sum exp(t), scaled by the largest term."""
     M = float(np.max(t))
-    return M + math.log(math.fsum(np.exp(t - M)))
+    return M + math.log(accurate_sum(np.exp(t - M)))
 
 
 def _e2(x):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["compensated_cumsum", "suffix_sums", "dd_total"]
+__all__ = ["compensated_cumsum", "suffix_sums", "dd_total", "accurate_sum"]
 
 
 def compensated_cumsum(x):
@@ -59,14 +59,70 @@ def suffix_sums(p):
 
 
 def dd_total(x):
-    """The sum of ``x`` as a double-double ``(hi, lo)``: ``hi`` correctly rounded, ``hi + lo`` exact to ~1e-32.
+    """The sum of ``x`` as a double-double ``(hi, lo)``: ``hi`` the rounded sum, ``hi + lo`` equal to the
+    exact sum to ~1e-30 relative to ``sum |x|``.
+
+    Short arrays use ``math.fsum``.  Long ones use error-free extraction
+    (Rump, Ogita and Oishi's AccSum): with ``sigma`` a power of two above
+    ``(L + 2) max |r|``, ``q = (sigma + r) - sigma`` is exact, the ``q`` are
+    multiples of one unit and sum exactly in any order (``np.sum``), and
+    ``r - q`` is exact and ``L eps`` times smaller; three passes leave a
+    remainder below ``(2 L eps)^3 max |x|``, summed plainly.  Vectorised, it is
+    several times faster than ``math.fsum`` on long arrays.
 
     >>> dd_total([1.0, 1e-20])
     (1.0, 1e-20)
+    >>> hi, lo = dd_total(np.concatenate(([1.0], np.full(4000, 1e-17))))
+    >>> hi == 1.0 + 4e-14 and abs(hi + lo - (1.0 + 4e-14)) < 1e-28
+    True
     """
     import math
 
-    x = np.asarray(x, dtype=np.float64)
-    hi = math.fsum(x)
-    lo = math.fsum(np.append(x, -hi))
+    x = np.asarray(x, dtype=np.float64).ravel()
+    if x.size <= _FSUM_BELOW or not np.all(np.isfinite(x)):
+        return _fsum_dd(x)
+    parts = []
+    r = x
+    grow = math.ceil(math.log2(x.size + 2))
+    for _ in range(3):
+        M = float(np.max(np.abs(r)))
+        if M == 0.0:
+            break
+        if math.frexp(M)[1] + grow > 1000:  # sigma would overflow
+            return _fsum_dd(x)
+        sigma = math.ldexp(1.0, math.frexp(M)[1] + grow)
+        q = (sigma + r) - sigma
+        parts.append(float(np.sum(q)))  # exact: multiples of eps sigma, partial sums below sigma
+        r = r - q                       # exact
+    parts.append(float(np.sum(r)))
+    hi = math.fsum(parts)
+    lo = math.fsum(parts + [-hi])
     return hi, lo
+
+
+def _fsum_dd(x):
+    """``dd_total`` by ``math.fsum``; an infinite or nan sum (or one beyond the float range) as ``(sum, 0.0)``."""
+    import math
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        if not np.all(np.isfinite(x)):
+            return float(np.sum(x)), 0.0
+        try:
+            hi = math.fsum(x)
+        except OverflowError:  # the exact sum is beyond the float range
+            return float(np.sum(x)), 0.0
+    return hi, math.fsum(np.append(x, -hi))
+
+
+def accurate_sum(x):
+    """``sum(x)`` as a float, faithfully rounded for any length (see :func:`dd_total`).
+
+    >>> accurate_sum([1e100, 1.0, -1e100])
+    1.0
+    """
+    hi, lo = dd_total(x)
+    return hi + lo
+
+
+#: arrays up to this length are summed with math.fsum (correctly rounded; cheap when short)
+_FSUM_BELOW = 512

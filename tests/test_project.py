@@ -78,3 +78,10 @@ def test_benchmark_script_runs_quick():
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "ratio" in r.stdout and "worst float relative error" in r.stdout
+
+
+def test_divergence_benchmark_runs_quick():
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "divergences.py"), "--quick"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "speed-up" in r.stdout and "worst float relative error of divergence()" in r.stdout
