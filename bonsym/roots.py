@@ -117,7 +117,7 @@ def solve_increasing(f, y, g, prec, *, lo, hi, floor=None):
             else:
                 x = _exact(lo + (ym - flo) / slope)
                 eps = _exact(eps)
-                points = [x - eps, x + eps]
+                points = [_exact(x - eps), _exact(x + eps)]  # exact dyadics: a rounded ball point stalls the secant
         old_width = width
         moved = False
         for p in points:
