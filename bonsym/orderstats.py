@@ -210,6 +210,8 @@ def bon_divergence(kind, n, *, alpha=None, dps=None, exact=False):
 #: would work on powers u**(n-1) of huge degree (out of memory for n = 10**15), and it is very slow on
 #: fractional exponents (u**(25/4) log u), so other n go through the symbolic-n route
 _SMALL_N_MAX = 64
+#: SymPy integrates with n substituted only up to this n (beyond, it can run for minutes)
+_INTEGRATE_AT_N_MAX = 16
 
 _SYMBOLIC: dict = {}
 
@@ -230,12 +232,15 @@ def bon_f_divergence(f, n, *, dps=None, exact=False):
     SymPy integrates with the guidance that works for the textbook generators
     (logs expanded, powers denested, no convergence conditions); when it finds
     a closed form, ``exact=True`` returns it and ``dps``/float evaluate it in
-    certified Arb balls.  For an integer ``n <= 64`` SymPy integrates with
-    ``n`` substituted; otherwise (and for a symbolic
-    ``n``) it integrates with ``n = 1 + k``, ``k > 0`` symbolic, and ``k`` is
-    substituted afterwards, so a huge ``n`` never expands a power ``u**(n-1)``.
-    Such a closed form is accepted only where it agrees with a 20-digit
-    quadrature (SymPy drops convergence conditions).  Otherwise ``exact=True``
+    certified Arb balls.  SymPy integrates once per generator with ``n = 1 + k``,
+    ``k > 0`` symbolic, and ``k`` is substituted afterwards, so a huge ``n``
+    never expands a power ``u**(n-1)``; when that finds nothing and ``n <= 16``
+    is an integer, it integrates again with ``n`` substituted.  A closed form
+    is accepted only where it agrees with a 20-digit quadrature (SymPy drops
+    convergence conditions).  The generator must be real and finite on
+    ``(0, inf)`` (as a convex ``f`` is): singular or complex generators are
+    refused; ``Max``, ``Min``, ``sign``, ``Heaviside`` and ``Piecewise`` are split at
+    their kinks.  Otherwise ``exact=True``
     returns the unevaluated ``Integral`` (``n <= 64`` or symbolic) or raises
     ``ValueError`` (``n > 64``: use ``dps=k``), and the numeric modes use
     mpmath quadrature, accepted only when two quadratures 15 digits apart
@@ -251,6 +256,7 @@ def bon_f_divergence(f, n, *, dps=None, exact=False):
     import sympy
 
     var, fexpr = _generator(f)
+    fexpr = _check_generator(fexpr, var)
     mode = resolve_mode(dps, exact)
     order = check_n(n, symbolic_ok=(mode == "exact"))
     if mode == "exact" and order.kind in ("float", "mp"):
@@ -259,10 +265,10 @@ def bon_f_divergence(f, n, *, dps=None, exact=False):
                         "dps=k / the default float mode")
     if order.kind == "symbolic":
         return _f_div_symbolic(fexpr, var, order.value)
-    if _n_is_small(order):
-        return _f_div_small(fexpr, var, order, mode, dps)
     nf = order.as_fraction()
     closed = _closed_at(fexpr, var, nf)
+    if closed is None and _n_is_small(order) and nf <= _INTEGRATE_AT_N_MAX:
+        return _f_div_small(fexpr, var, order, mode, dps)
     if mode == "exact":
         if closed is None:
             if nf <= _SMALL_N_MAX:
@@ -307,8 +313,10 @@ def _f_div_small(fexpr, var, order, mode, dps):
                                  for lo, hi in zip(pts[:-1], pts[1:])])
         else:
             result = sympy.integrate(guided, (u, 0, 1), conds="none")
-    except (NotImplementedError, ValueError, TypeError):
+    except _SYMPY_FAILURES:
         result = sympy.Integral(integrand, (u, 0, 1))
+    if not result.has(sympy.Integral) and not _verified(result, fexpr, var, nfr):
+        result = sympy.Integral(integrand, (u, 0, 1))  # SymPy's value is wrong (a divergent or complex answer)
     if mode == "exact":
         return result
     from .derive.arbeval import arb_supports
@@ -347,7 +355,7 @@ def _symbolic_form(fexpr, var):
     if not guided.has(sympy.Abs):  # kinks at a k-dependent point: left to quadrature
         try:
             res = sympy.integrate(guided, (u, 0, 1), conds="none")
-        except (NotImplementedError, ValueError, TypeError):
+        except _SYMPY_FAILURES:
             res = None
     if res is not None:
         res = _drop_zero_powers(res, k)
@@ -384,6 +392,27 @@ def _agrees_with_quadrature(closed, fexpr, var, nf):
     if not (mpmath.isfinite(q) and mpmath.isfinite(c)):
         return False
     return abs(c - q) <= mpmath.mpf(10) ** -12 * max(abs(q), abs(c)) + mpmath.mpf(10) ** -30 * scale
+
+
+def _verified(closed, fexpr, var, nf):
+    """A finite real closed value that agrees with quadrature (Arb evaluation, or SymPy's N when Arb cannot)."""
+    import sympy
+
+    if closed.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo, sympy.I):
+        return False
+    from .derive.arbeval import arb_supports
+
+    if arb_supports(closed):
+        return _agrees_with_quadrature(closed, fexpr, var, nf)
+    try:
+        c = sympy.N(closed, 25)
+        if not c.is_real:
+            return False
+        c = mpmath.mpf(c)
+        q, scale = _quad_w_value(fexpr, var, nf, 20, with_scale=True)
+    except (*_SYMPY_FAILURES, ArithmeticError, OverflowError):
+        return False
+    return bool(mpmath.isfinite(q) and abs(c - q) <= mpmath.mpf(10) ** -12 * abs(q) + mpmath.mpf(10) ** -30 * scale)
 
 
 def _closed_at(fexpr, var, nf):
@@ -474,14 +503,20 @@ def _quadrature_w(fexpr, var, nf, mode, dps):
 
 
 def _kinks(expr, var, lo=0, hi=1):
-    """Points of ``(lo, hi)`` where an ``Abs(g(var))`` inside ``expr`` changes branch (roots of g), sorted."""
+    """Points of ``(lo, hi)`` where an ``Abs(g(var))`` or a ``Piecewise`` inside ``expr`` changes branch, sorted."""
     import sympy
 
     pts = set()
-    for ab in expr.atoms(sympy.Abs):
+    zeros = [ab.args[0] for ab in expr.atoms(sympy.Abs)]
+    for pw in expr.atoms(sympy.Piecewise):  # boundaries of the pieces
+        for _, cond in pw.args:
+            rels = [cond] if isinstance(cond, sympy.core.relational.Relational) else \
+                list(cond.atoms(sympy.core.relational.Relational))
+            zeros += [r.lhs - r.rhs for r in rels]
+    for g in zeros:
         try:
-            roots = sympy.solve(sympy.Eq(ab.args[0], 0), var)
-        except NotImplementedError:
+            roots = sympy.solve(sympy.Eq(g, 0), var)
+        except _SYMPY_FAILURES:
             continue
         for r in roots:
             if r.is_real and r.is_number and r > lo and (hi is None or r < hi):
@@ -496,6 +531,57 @@ def _fix_abs(expr, u, lo, hi):
     mid = (lo + hi) / 2
     return expr.replace(lambda e: isinstance(e, sympy.Abs),
                         lambda e: e.args[0] if (e.args[0].subs(u, mid) >= 0) else -e.args[0])
+
+
+#: what SymPy's integrate / solve may raise on hard input (treated as "no closed form")
+_SYMPY_FAILURES = (NotImplementedError, ValueError, TypeError, RecursionError, ZeroDivisionError, KeyError,
+                   AttributeError)
+
+
+def _check_generator(fexpr, var):
+    """Check a generator and rewrite its kinks and jumps with ``Abs`` (located by :func:`_kinks`).
+
+    An f-divergence generator is convex, hence finite and real, on ``(0, inf)``:
+    a singularity there, complex values, or an undefined function is refused
+    with a ``ValueError``/``TypeError``.  ``Max``/``Min``, ``sign`` and
+    ``Heaviside`` become ``Abs`` forms so that quadrature and piecewise
+    integration split at their kinks; ``floor``, ``ceiling`` and ``frac``
+    (infinitely many jumps) are refused.
+    """
+    import sympy
+    from sympy.core.function import AppliedUndef
+
+    if fexpr.atoms(AppliedUndef):
+        raise TypeError(f"the generator must be an explicit expression in {var}; it has the undefined "
+                        f"function(s) {sorted(map(str, fexpr.atoms(AppliedUndef)))}")
+    if fexpr.has(sympy.floor, sympy.ceiling, sympy.frac, sympy.DiracDelta):
+        raise ValueError("generators with floor, ceiling, frac or DiracDelta are not supported (infinitely many "
+                         "or singular jumps); write the generator with Abs, Max, Min, sign or Piecewise")
+    try:
+        sing = sympy.singularities(fexpr, var, sympy.Interval.open(0, sympy.oo))
+    except _SYMPY_FAILURES:
+        sing = sympy.S.EmptySet
+    if sing != sympy.S.EmptySet:
+        raise ValueError(f"the generator {fexpr} is singular on (0, inf) (at {sing}); an f-divergence needs f "
+                         "convex, hence finite, on (0, inf)")
+    fexpr = fexpr.replace(lambda e: isinstance(e, sympy.Heaviside),
+                          lambda e: (1 + e.args[0] / sympy.Abs(e.args[0])) / 2)
+    fexpr = fexpr.replace(lambda e: isinstance(e, sympy.sign), lambda e: e.args[0] / sympy.Abs(e.args[0]))
+    fexpr = fexpr.replace(lambda e: isinstance(e, (sympy.Max, sympy.Min)), lambda e: e.rewrite(sympy.Abs))
+    fn = sympy.lambdify(var, fexpr, "mpmath")
+    with mpmath.workdps(20):
+        for tv in ("0.137", "0.5", "1", "1.618", "2.5", "7.25", "40"):
+            try:
+                v = mpmath.mpmathify(fn(mpmath.mpf(tv)))
+            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                v = mpmath.nan
+            if isinstance(v, mpmath.mpc) and v.imag != 0:
+                raise ValueError(f"the generator {fexpr} is not real at t = {tv} (value {v}); it must be real and "
+                                 "finite on (0, inf)")
+            if not mpmath.isfinite(v):
+                raise ValueError(f"the generator {fexpr} is not finite at t = {tv}; it must be real and finite on "
+                                 "(0, inf)")
+    return fexpr
 
 
 def _generator(f):
