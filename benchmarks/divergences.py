@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bestofn import best_time  # noqa: E402
 from bonsym import Ranked, divergence  # noqa: E402
 from bonsym.tradeoff import optimal_win_rate  # noqa: E402
 
@@ -100,15 +101,6 @@ def accuracy(sizes):
         worst_all = max(worst_all, wb)
         print(f"{kind:>10} {wb:>10.1e} {wn:>10.1e}")
     return worst_all
-
-
-def best_time(fn, repeat):
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def speed_float(L, repeat):
