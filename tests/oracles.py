@@ -619,7 +619,7 @@ def bon_closed_mp(kind: str, n, alpha=None, dps: int = 50) -> mpmath.mpf:
         return mpmath.mpf(0)
     with mpmath.workdps(dps + 25):
         nn = _mpf_from_fraction(nf)
-        m = nn - 1
+        m = _mpf_from_fraction(nf - 1)  # exact n - 1: n may be within 1e-20 of 1
         if kind == "kl" or (kind == "renyi" and to_fraction_exact(alpha) == 1):
             v = mpmath.log(nn) - m / nn
         elif kind == "reverse_kl":

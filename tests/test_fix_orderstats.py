@@ -36,29 +36,10 @@ def rel(a, b):
 
 # ---------------------------------------------------------------- typed closed forms (M16), 60+ digits
 def closed(kind, n, alpha=None, dps=60):
-    """D_kind(P_n || U) typed from THEORY.md M16; n a Fraction (exact)."""
-    with mpmath.workdps(dps + 60):
-        nn = mp_of(n)
-        m = mp_of(n - 1)
-        if kind == "kl":
-            v = mpmath.log(nn) - m / nn
-        elif kind == "reverse_kl":
-            v = m - mpmath.log(nn)
-        elif kind == "chi2":
-            v = m ** 2 / (2 * nn - 1)
-        elif kind == "tv":
-            v = m * nn ** (-nn / m)
-        elif kind == "hellinger":
-            v = (mpmath.sqrt(nn) - 1) ** 2 / (nn + 1)
-        elif kind == "renyi":
-            a = mp_of(alpha)
-            v = mpmath.log(nn ** a / (a * m + 1)) / (a - 1)
-        elif kind == "js":
-            i0 = mpmath.hyp2f1(1, 1 / m, 1 + 1 / m, -nn)
-            v = mpmath.log(2) + mpmath.log(nn) / 2 - mpmath.log(nn + 1) + m / 2 - m / (2 * nn) - m ** 2 * i0 / (2 * nn)
-        else:
-            raise ValueError(kind)
-        return +v
+    """D_kind(P_n || U) typed from THEORY.md M16 (tests/oracles.py), n a Fraction (exact), 60 guard digits."""
+    from oracles import bon_closed_mp
+
+    return bon_closed_mp(kind, n, alpha, dps=dps + 35)
 
 
 def generator_mp(kind, alpha=None):
