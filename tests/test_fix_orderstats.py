@@ -43,22 +43,10 @@ def closed(kind, n, alpha=None, dps=60):
 
 
 def generator_mp(kind, alpha=None):
-    if kind == "kl":
-        return lambda t: t * mpmath.log(t)
-    if kind == "reverse_kl":
-        return lambda t: -mpmath.log(t)
-    if kind == "chi2":
-        return lambda t: (t - 1) ** 2
-    if kind == "tv":
-        return lambda t: abs(t - 1) / 2
-    if kind == "hellinger":
-        return lambda t: (mpmath.sqrt(t) - 1) ** 2 / 2
-    if kind == "js":
-        return lambda t: (t * mpmath.log(t) - (1 + t) * mpmath.log((1 + t) / 2)) / 2
-    if kind == "renyi":
-        a = mp_of(alpha)
-        return lambda t: t ** a
-    raise ValueError(kind)
+    """The generator f(t) of ``kind`` in mpmath (tests/oracles.py), alpha given exactly."""
+    from oracles import generator_mp as typed
+
+    return typed(kind, None if alpha is None else mp_of(alpha))
 
 
 def quad_near_one(kind, n, alpha=None, dps=60):
